@@ -1,0 +1,82 @@
+// One short readable line per event for headless mode, or undefined for events that are not worth
+// a line of their own (state transitions, which the other lines already imply; app output, which is
+// printed as the app wrote it).
+
+import type {ChangedFile, SupervisorEvent} from '../supervisor/events.js';
+import {formatDuration} from './format-duration.js';
+
+const MAX_FILES_SHOWN = 5;
+
+export const formatFiles = (files: readonly ChangedFile[]): string => {
+	const shown = files.slice(0, MAX_FILES_SHOWN).map(file => `${file.path} (${file.kind})`);
+	const more = files.length - shown.length;
+	return more > 0 ? `${shown.join(', ')} and ${more} more` : shown.join(', ');
+};
+
+const describeExit = (code: number | null, signal: string | null): string =>
+	signal ? `killed by ${signal}` : `exit code ${code ?? '?'}`;
+
+export const formatEvent = (event: SupervisorEvent): string | undefined => {
+	switch (event.type) {
+		case 'watch/ready':
+			return `watching ${event.paths.join(', ')}${event.polling ? ' by polling' : ''} (ready in ${formatDuration(event.durationMs)})`;
+		case 'watch/error':
+			return `watcher: ${event.message}`;
+		case 'watch/changed':
+			return `${event.files.length === 1 ? 'change' : `${event.files.length} changes`}: ${formatFiles(event.files)}`;
+		case 'run/spawned':
+			return event.restart === 0
+				? `started pid ${event.pid}: ${event.command.join(' ')}`
+				: `restart #${event.restart}: started pid ${event.pid}${event.changeToSpawnMs === undefined ? '' : ` (${formatDuration(event.changeToSpawnMs)} after the change)`}`;
+		case 'run/spawn-failed':
+			return `cannot start ${event.command.join(' ')}: ${event.message}; waiting for changes`;
+		case 'run/stop-requested':
+			return `stopping pid ${event.pid} (${event.reason === 'crash-restart' ? 'restart after crash' : event.reason})`;
+		case 'run/signal-sent':
+			return `sent ${event.signal} to process group ${event.pid}; force kill in ${formatDuration(event.timeoutMs)}`;
+		case 'run/force-killed':
+			return `force-killed process group ${event.pid} after ${formatDuration(event.afterMs)} (${event.reason === 'timeout' ? 'deadline passed' : `${event.reason} request`})`;
+		case 'run/exited':
+			if (event.byDevtui) return `pid ${event.pid} stopped in ${formatDuration(event.stopMs ?? 0)}${event.forced ? ' (force-killed)' : ''}`;
+			return event.code === 0 ? `app exited cleanly after ${formatDuration(event.uptimeMs)}; waiting for changes` : undefined;
+		case 'run/crashed':
+			return `app crashed (${describeExit(event.code, event.signal)}) after ${formatDuration(event.uptimeMs)}; ${
+				event.restartInMs === undefined ? 'waiting for changes' : `restarting in ${formatDuration(event.restartInMs)}`
+			}`;
+		case 'supervisor/error':
+			return `error: ${event.message}`;
+		case 'app/hello':
+			return `app pid ${event.pid} connected (${event.client})`;
+		case 'app/ready':
+			return `ready in ${formatDuration(event.bootMs)} (${event.source === 'client' ? 'reported by the app' : `by ${event.source}`})`;
+		case 'app/phase':
+			return event.event === 'start'
+				? undefined
+				: `phase ${event.name} ${event.ok === false ? `failed${event.error ? `: ${event.error}` : ''}` : 'done'}`;
+		case 'app/extend':
+			return `app asked for ${formatDuration(event.requestedMs)} more; deadline moved by ${formatDuration(event.grantedMs)}`;
+		case 'app/state-saved':
+			return undefined;
+		case 'channel/problem':
+			return `control channel: ${event.message}`;
+		case 'state/validated':
+			return `state saved: ${formatBytes(event.bytes)}, ${event.keys.length} keys${
+				event.changedKeys.length > 0 ? ` (changed: ${event.changedKeys.join(', ')})` : ''
+			}`;
+		case 'state/invalid':
+			return `state file ${event.reason}: ${event.message}`;
+		case 'state/restored':
+			return `restored state from ${event.snapshot} (${event.reason})`;
+		case 'devtui/quitting':
+			return event.force ? 'force-quitting' : `quitting (${event.reason})`;
+		case 'supervisor/state':
+		case 'run/output':
+			return undefined;
+	}
+};
+
+export const formatBytes = (bytes: number): string => {
+	if (bytes < 1024) return `${bytes} B`;
+	if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+	return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+};

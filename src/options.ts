@@ -1,0 +1,42 @@
+// The resolved, validated options that the core runs with. The CLI and the config files produce
+// this; nothing below the composition root parses flags or reads config files.
+
+export type ChangeKind = 'added' | 'changed' | 'removed';
+
+export interface DevtuiOptions {
+	/** The app's command and arguments, run without a shell. */
+	command: string[];
+	/** Absolute working directory; relative paths in events are relative to it. */
+	cwd: string;
+	/** Absolute paths to watch. @default [cwd] */
+	watch: string[];
+	/** Extra gitignore-style patterns from `--ignore`. */
+	ignore: string[];
+	/** File extensions without the dot; empty means any file. */
+	ext: string[];
+	/** Quiet time in ms that closes a batch of changes. */
+	debounceMs: number;
+	/** Poll interval in ms, or undefined to use native file events. */
+	pollMs: number | undefined;
+	/** Signal sent to the app's process group to ask it to stop. @default 'SIGTERM' */
+	signal: NodeJS.Signals;
+	/** Shutdown deadline in ms before SIGKILL. @default 10000 */
+	timeoutMs: number;
+	/** Argument appended on every restart (not the first start), or undefined when off. */
+	restartArg: string | undefined;
+	/** Absolute path of the persisted state file handed to the app. */
+	stateFile: string;
+	/** Restart a crashed app with exponential backoff instead of waiting for a change. */
+	restartOnCrash: boolean;
+	/** Render the dashboard (false: headless event lines). */
+	tui: boolean;
+	/** Headless events as NDJSON on stdout. */
+	json: boolean;
+}
+
+export const DEFAULT_DEBOUNCE_MS = 50;
+export const DEFAULT_POLL_MS = 1000;
+export const DEFAULT_TIMEOUT_MS = 10_000;
+export const DEFAULT_SIGNAL: NodeJS.Signals = 'SIGTERM';
+export const DEFAULT_RESTART_ARG = '--restart';
+export const DEFAULT_STATE_FILE = '.devtui/restart_state.json';

@@ -1,0 +1,98 @@
+// The typed event stream. Everything devtui does is one of these, timestamped. Headless mode prints
+// them, `--json` serialises them, and the dashboard's store folds them into a view model, so the
+// core never needs to know who is listening.
+
+import type {ChangeKind} from '../options.js';
+
+export interface ChangedFile {
+	/** Path relative to the working directory, with forward slashes. */
+	path: string;
+	kind: ChangeKind;
+}
+
+export type SupervisorState = 'idle' | 'starting' | 'running' | 'stopping' | 'exited' | 'crashed';
+
+export type StopReason = 'change' | 'manual' | 'quit' | 'crash-restart';
+
+export type ForceKillReason = 'timeout' | 'manual' | 'quit';
+
+export type OutputStream = 'stdout' | 'stderr';
+
+export type ReadySource = 'client' | 'pattern' | 'port' | 'spawn';
+
+export type StateProblem = 'missing' | 'stale' | 'truncated' | 'corrupt' | 'no-marker' | 'not-a-file' | 'too-large' | 'unreadable';
+
+interface EventPayloads {
+	/** The watcher has scanned its paths and is listening. */
+	'watch/ready': {paths: string[]; durationMs: number; polling: boolean};
+	/** A non-fatal watcher problem (an unreadable directory, a watch limit). */
+	'watch/error': {message: string};
+	/** A batch of changes closed: the quiet time passed with no further change. */
+	'watch/changed': {batch: number; files: ChangedFile[]; firstChangeAt: number};
+	/** The supervisor moved to another state. */
+	'supervisor/state': {state: SupervisorState; previous: SupervisorState};
+	/** Something went wrong that devtui survives (reported once, never a crash). */
+	'supervisor/error': {message: string};
+	/** The app's process was started. `restart` is 0 for the first start. */
+	'run/spawned': {pid: number; restart: number; command: string[]; spawnMs: number; changeToSpawnMs?: number};
+	/** The app's command could not be started at all. */
+	'run/spawn-failed': {restart: number; command: string[]; message: string};
+	/** A stop began. */
+	'run/stop-requested': {pid: number; reason: StopReason; files: ChangedFile[]};
+	/** The stop signal went to the app's process group. */
+	'run/signal-sent': {pid: number; signal: NodeJS.Signals; deadline: number; timeoutMs: number};
+	/** The app did not stop in time (or the user asked): SIGKILL to the whole group. */
+	'run/force-killed': {pid: number; reason: ForceKillReason; afterMs: number};
+	/** The app's process group is gone. `stopMs` is set when devtui stopped it. */
+	'run/exited': {
+		pid: number;
+		restart: number;
+		code: number | null;
+		signal: string | null;
+		uptimeMs: number;
+		byDevtui: boolean;
+		stopMs?: number;
+		forced: boolean;
+	};
+	/** The app exited by itself with a failure. Follows `run/exited`. */
+	'run/crashed': {
+		pid: number;
+		code: number | null;
+		signal: string | null;
+		uptimeMs: number;
+		stderrTail: string[];
+		/** Milliseconds until the automatic restart (`--restart-on-crash`), or undefined: waiting for a change. */
+		restartInMs?: number;
+	};
+	/** Lines the app wrote, in order, one batch per chunk read. */
+	'run/output': {pid: number; stream: OutputStream; lines: string[]};
+	/** The app said hello on the control channel. */
+	'app/hello': {pid: number; restart: number; client: string};
+	/** The app is serving. `source` says how devtui knows. */
+	'app/ready': {pid: number; restart: number; source: ReadySource; bootMs: number};
+	/** One of the app's own shutdown (or startup) phases began or ended. */
+	'app/phase': {pid: number; name: string; event: 'start' | 'end'; ok?: boolean; error?: string};
+	/** The app asked for more time before the force kill; `grantedMs` is after the cap. */
+	'app/extend': {pid: number; requestedMs: number; grantedMs: number; deadline: number};
+	/** The app reported that it saved its state. */
+	'app/state-saved': {pid: number; path: string; bytes: number};
+	/** Something unusable arrived on the control channel; reported once per kind, then ignored. */
+	'channel/problem': {message: string};
+	/** The state file written during the last stop is valid and was snapshotted. */
+	'state/validated': {bytes: number; keys: string[]; changedKeys: string[]; snapshot: string; durationMs: number};
+	/** The state file is missing, stale, truncated or corrupt. */
+	'state/invalid': {reason: StateProblem; message: string};
+	/** A snapshot was put back as the state file before the next start. */
+	'state/restored': {snapshot: string; reason: string};
+	/** devtui is quitting; `force` after a second Ctrl-C. */
+	'devtui/quitting': {force: boolean; reason: string};
+}
+
+export type SupervisorEventType = keyof EventPayloads;
+
+export type SupervisorEventOf<T extends SupervisorEventType> = {type: T; at: number} & EventPayloads[T];
+
+export type SupervisorEvent = {[T in SupervisorEventType]: SupervisorEventOf<T>}[SupervisorEventType];
+
+/** Distributes over the union so each variant keeps its own payload. */
+export type EventInput = SupervisorEvent extends infer E ? (E extends SupervisorEvent ? Omit<E, 'at'> : never) : never;

@@ -1,0 +1,81 @@
+// A snapshot of the system's processes read from /proc. devtui needs it to tell when a process
+// group is really gone (a zombie waiting for PID 1 to reap it counts as gone) and to find
+// descendants that left the app's group (setsid) so a stop can reach them too.
+
+import {readdirSync, readFileSync} from 'node:fs';
+
+export interface ProcessInfo {
+	pid: number;
+	ppid: number;
+	pgid: number;
+	/** One-letter state from /proc/<pid>/stat: R, S, D, Z, T, ... */
+	state: string;
+}
+
+export const hasProcfs = (() => {
+	try {
+		readFileSync('/proc/self/stat');
+		return true;
+	} catch {
+		return false;
+	}
+})();
+
+// The command name in /proc/<pid>/stat sits in parentheses and may itself contain spaces or
+// parentheses, so the fields are read after the LAST closing parenthesis.
+export const parseStat = (text: string): ProcessInfo | undefined => {
+	const open = text.indexOf('(');
+	const close = text.lastIndexOf(')');
+	if (open < 0 || close < open) return undefined;
+	const pid = Number(text.slice(0, open).trim());
+	const fields = text.slice(close + 2).split(' ');
+	const [state, ppid, pgid] = [fields[0], Number(fields[1]), Number(fields[2])];
+	if (!state || !Number.isInteger(pid) || !Number.isInteger(ppid) || !Number.isInteger(pgid)) return undefined;
+	return {pid, ppid, pgid, state};
+};
+
+export const readProcess = (pid: number): ProcessInfo | undefined => {
+	try {
+		return parseStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+	} catch {
+		return undefined;
+	}
+};
+
+export const readProcessTable = (): ProcessInfo[] => {
+	const table: ProcessInfo[] = [];
+	let entries: string[];
+	try {
+		entries = readdirSync('/proc');
+	} catch {
+		return table;
+	}
+	for (const entry of entries) {
+		const first = entry.charCodeAt(0);
+		if (first < 48 || first > 57) continue;
+		const info = readProcess(Number(entry));
+		if (info) table.push(info);
+	}
+	return table;
+};
+
+export const isZombie = (info: ProcessInfo): boolean => info.state === 'Z' || info.state === 'X';
+
+// Every live (non-zombie) process that belongs to the group or descends from root, found in one pass.
+export const liveTreeAndGroup = (table: ProcessInfo[], root: number, pgid: number): ProcessInfo[] => {
+	const children = new Map<number, ProcessInfo[]>();
+	for (const info of table) {
+		const list = children.get(info.ppid);
+		if (list) list.push(info);
+		else children.set(info.ppid, [info]);
+	}
+	const found = new Map<number, ProcessInfo>();
+	const stack = table.filter(info => info.pid === root || info.pgid === pgid);
+	while (stack.length > 0) {
+		const info = stack.pop()!;
+		if (found.has(info.pid)) continue;
+		found.set(info.pid, info);
+		for (const child of children.get(info.pid) ?? []) stack.push(child);
+	}
+	return [...found.values()].filter(info => !isZombie(info));
+};

@@ -1,0 +1,123 @@
+// Starts the app in its own process group with its output captured line by line. The group is what
+// makes a stop reach grandchildren (npm -> sh -> node, Python worker pools): devtui always signals
+// the group, never just the pid it started.
+
+import {once} from 'node:events';
+import {execa} from 'execa';
+import {createLineSplitter} from './line-splitter.js';
+import type {OutputStream} from './events.js';
+
+export interface AppExit {
+	code: number | null;
+	signal: NodeJS.Signals | null;
+}
+
+export interface AppProcess {
+	pid: number;
+	/** Equal to pid: the app leads its own process group. */
+	pgid: number;
+	startedAt: number;
+	/** Settles when the app's own process exits (its group may live on a little longer). */
+	exited: Promise<AppExit>;
+	/** Set once the app's own process has exited. */
+	exit: AppExit | undefined;
+	/** Settles when both output streams have ended and every line was delivered. */
+	outputDone: Promise<void>;
+}
+
+export interface SpawnAppInput {
+	command: string[];
+	cwd: string;
+	env: NodeJS.ProcessEnv;
+	onLines: (stream: OutputStream, lines: string[], pid: number) => void;
+	now?: () => number;
+}
+
+export class SpawnError extends Error {
+	constructor(
+		message: string,
+		readonly code: string | undefined,
+	) {
+		super(message);
+		this.name = 'SpawnError';
+	}
+}
+
+const describeSpawnError = (command: string, error: NodeJS.ErrnoException): string => {
+	switch (error.code) {
+		case 'ENOENT':
+			return `command not found: ${command}`;
+		case 'EACCES':
+			return `cannot execute ${command}: permission denied`;
+		default:
+			return `cannot start ${command}: ${error.message}`;
+	}
+};
+
+export const spawnApp = async ({command, cwd, env, onLines, now = Date.now}: SpawnAppInput): Promise<AppProcess> => {
+	const [file, ...args] = command;
+	if (!file) throw new SpawnError('no command to run', undefined);
+	const child = execa(file, args, {
+		cwd,
+		env,
+		extendEnv: false,
+		detached: true,
+		stdin: 'ignore',
+		stdout: 'pipe',
+		stderr: 'pipe',
+		buffer: false,
+		reject: false,
+		preferLocal: true,
+		localDir: cwd,
+		// devtui's own stop path owns every signal and the escalation; two timers would race.
+		cleanup: false,
+		forceKillAfterDelay: false,
+		windowsHide: true,
+	});
+	// With reject: false the promise never rejects, but execa may still surface stream errors here.
+	child.catch(() => {});
+
+	try {
+		await once(child, 'spawn');
+	} catch (error) {
+		throw new SpawnError(describeSpawnError(file, error as NodeJS.ErrnoException), (error as NodeJS.ErrnoException).code);
+	}
+	const pid = child.pid!;
+	const startedAt = now();
+
+	const pump = (stream: NodeJS.ReadableStream | null, name: OutputStream): Promise<void> => {
+		if (!stream) return Promise.resolve();
+		const splitter = createLineSplitter();
+		stream.setEncoding('utf8');
+		stream.on('data', (chunk: string) => {
+			const lines = splitter.push(chunk);
+			if (lines.length > 0) onLines(name, lines, pid);
+		});
+		return new Promise(resolve => {
+			const finish = () => {
+				const tail = splitter.flush();
+				if (tail.length > 0) onLines(name, tail, pid);
+				resolve();
+			};
+			stream.once('end', finish);
+			stream.once('close', finish);
+			stream.once('error', finish);
+		});
+	};
+	const outputDone = Promise.all([pump(child.stdout, 'stdout'), pump(child.stderr, 'stderr')]).then(() => {});
+
+	const app: AppProcess = {
+		pid,
+		pgid: pid,
+		startedAt,
+		exit: undefined,
+		exited: new Promise(resolve => {
+			child.once('exit', (code, signal) => {
+				app.exit = {code, signal};
+				resolve(app.exit);
+			});
+		}),
+		outputDone,
+	};
+	return app;
+};

@@ -1,0 +1,114 @@
+// Stops the app: the configured signal to its whole process group (and to descendants that left
+// the group), a wait for everything to be gone, and SIGKILL at the deadline. The deadline can move
+// (the app may ask for more time) and the user can force the kill at any moment; whichever reason
+// comes first is the one recorded, as execa records its termination reason once.
+
+import {findStrays, waitForGone} from './wait-for-gone.js';
+import {readProcess} from './process-table.js';
+import {signalGroup, signalPid} from './signal-processes.js';
+import type {AppProcess} from './spawn-app.js';
+import type {EventInput, ForceKillReason} from './events.js';
+
+/** How long a SIGKILLed group may take to vanish before devtui gives up waiting and says so. */
+export const KILL_GRACE_MS = 5000;
+
+export class StopControl {
+	deadline = 0;
+	forceReason: ForceKillReason | undefined;
+	private wake: (() => void) | undefined;
+
+	/** Forces the kill now; the first reason given is the one recorded. */
+	force(reason: ForceKillReason): void {
+		this.forceReason ??= reason;
+		this.wake?.();
+	}
+
+	/** Moves the deadline to `deadline` (epoch ms) and re-arms the timer. */
+	moveDeadline(deadline: number): void {
+		this.deadline = deadline;
+		this.wake?.();
+	}
+
+	/** @internal the stop loop's way to be woken. */
+	onWake(wake: (() => void) | undefined): void {
+		this.wake = wake;
+	}
+}
+
+export interface StopResult {
+	stopMs: number;
+	forced: boolean;
+	forceReason: ForceKillReason | undefined;
+}
+
+const signalAll = (app: AppProcess, strays: readonly number[], signal: NodeJS.Signals): void => {
+	signalGroup(app.pgid, signal);
+	for (const pid of strays) {
+		// A stray that made itself a group leader (setsid) takes its own children along.
+		if (readProcess(pid)?.pgid === pid) signalGroup(pid, signal);
+		else signalPid(pid, signal);
+	}
+};
+
+const waitUntil = async (app: AppProcess, strays: readonly number[], control: StopControl, now: () => number) => {
+	const abort = new AbortController();
+	const timer = setTimeout(() => abort.abort(), Math.max(0, control.deadline - now()));
+	control.onWake(() => abort.abort());
+	try {
+		return await waitForGone(app, strays, abort.signal);
+	} finally {
+		clearTimeout(timer);
+		control.onWake(undefined);
+	}
+};
+
+export const stopProcess = async ({
+	app,
+	signal,
+	timeoutMs,
+	control,
+	emit,
+	beforeSignal,
+	now = Date.now,
+}: {
+	app: AppProcess;
+	signal: NodeJS.Signals;
+	timeoutMs: number;
+	control: StopControl;
+	emit: (event: EventInput) => void;
+	/** Runs right before the signal (the control channel's `shutdown` message goes out here). */
+	beforeSignal?: (deadline: number) => void;
+	now?: () => number;
+}): Promise<StopResult> => {
+	const startedAt = now();
+	let strays = findStrays(app);
+	control.deadline = startedAt + timeoutMs;
+	if (control.forceReason === undefined) {
+		beforeSignal?.(control.deadline);
+		signalAll(app, strays, signal);
+		emit({type: 'run/signal-sent', pid: app.pid, signal, deadline: control.deadline, timeoutMs});
+	}
+	for (;;) {
+		if (control.forceReason === undefined && (await waitUntil(app, strays, control, now))) {
+			return {stopMs: now() - startedAt, forced: false, forceReason: undefined};
+		}
+		// Woken early without a force: the deadline moved, so wait again with the new one.
+		if (control.forceReason === undefined && now() < control.deadline) continue;
+		break;
+	}
+	const reason = (control.forceReason ??= 'timeout');
+	strays = [...new Set([...strays, ...findStrays(app)])];
+	signalAll(app, strays, 'SIGKILL');
+	emit({type: 'run/force-killed', pid: app.pid, reason, afterMs: now() - startedAt});
+	const abort = new AbortController();
+	const timer = setTimeout(() => abort.abort(), KILL_GRACE_MS);
+	const gone = await waitForGone(app, strays, abort.signal);
+	clearTimeout(timer);
+	if (!gone) {
+		emit({
+			type: 'supervisor/error',
+			message: `process group ${app.pgid} survived SIGKILL for ${KILL_GRACE_MS} ms (a process stuck in the kernel?); starting anyway`,
+		});
+	}
+	return {stopMs: now() - startedAt, forced: true, forceReason: reason};
+};

@@ -1,0 +1,374 @@
+// The supervisor: one owner of the app's process, driven by commands.
+//
+// Theory of operation. Commands (a batch of changes, a manual restart, a force kill, quit) never
+// touch the process themselves: they record what is wanted and wake the owner loop. The loop looks
+// at what is wanted and what is running and takes one step at a time: stop the current app, spawn
+// the next one, clean up after a crash, or sleep until woken. Because only the loop acts, there
+// can never be two instances, and a change that arrives while stopping or starting is simply still
+// wanted when the step ends, so it joins the next restart instead of starting a second one.
+//
+// Stopping begins on the FIRST change of a batch while the batch is still collecting (the old app
+// shuts down in parallel with the debounce), but the next app is spawned only after the batch has
+// closed, so it always sees the final content of every file.
+
+import {mkdirSync} from 'node:fs';
+import path from 'node:path';
+import {buildAppEnv} from './app-env.js';
+import {nextBackoff} from './crash-backoff.js';
+import type {EventBus} from './event-bus.js';
+import type {ChangedFile, StopReason, SupervisorState} from './events.js';
+import {spawnApp, SpawnError, type AppProcess} from './spawn-app.js';
+import {StopControl, stopProcess} from './stop-process.js';
+import {findStrays, isGone} from './wait-for-gone.js';
+import type {Watchdog} from './watchdog.js';
+import type {DevtuiOptions} from '../options.js';
+
+const STDERR_TAIL_LINES = 20;
+
+export type SupervisorOptions = Pick<
+	DevtuiOptions,
+	'command' | 'cwd' | 'signal' | 'timeoutMs' | 'restartArg' | 'stateFile' | 'restartOnCrash'
+> & {
+	/** Base environment for the app. @default process.env */
+	env?: NodeJS.ProcessEnv;
+	/** Whether the app's output reaches a colour terminal. */
+	color?: boolean;
+};
+
+export interface SupervisorHooks {
+	bus: EventBus;
+	watchdog?: Watchdog;
+	now?: () => number;
+	/** Extra environment for each start (the control channel adds its socket here). */
+	extraEnv?: (restart: number) => Record<string, string>;
+	/** Runs right before the stop signal is sent. */
+	beforeStop?: (info: {pid: number; reason: StopReason; files: ChangedFile[]; deadline: number; timeoutMs: number}) => void;
+	/** Runs after the old app is gone and before the next one starts (state validation goes here). */
+	betweenRuns?: (info: {stopStartedAt: number; restart: number}) => Promise<void>;
+}
+
+interface Wanted {
+	reason: StopReason;
+	files: ChangedFile[];
+	firstChangeAt: number | undefined;
+}
+
+const mergeFiles = (a: ChangedFile[], b: ChangedFile[]): ChangedFile[] => {
+	const byPath = new Map(a.map(file => [file.path, file]));
+	for (const file of b) byPath.set(file.path, file);
+	return [...byPath.values()].sort((x, y) => x.path.localeCompare(y.path));
+};
+
+export class Supervisor {
+	private stateValue: SupervisorState = 'idle';
+	private current: AppProcess | undefined;
+	private stopControl: StopControl | undefined;
+	private runs = 0;
+	private wanted: Wanted | undefined;
+	private batchOpen = false;
+	private stoppedEarly = false;
+	private quitWanted = false;
+	private forceQuit = false;
+	/** The pending stop is a kill that must not be followed by a start (the `k` key while running). */
+	private killOnly = false;
+	private crashes = 0;
+	private crashTimer: NodeJS.Timeout | undefined;
+	private stderrTail: string[] = [];
+	private wake: (() => void) | undefined;
+	private loop: Promise<void> | undefined;
+	private readonly now: () => number;
+
+	constructor(
+		private readonly options: SupervisorOptions,
+		private readonly hooks: SupervisorHooks,
+	) {
+		this.now = hooks.now ?? Date.now;
+	}
+
+	get state(): SupervisorState {
+		return this.stateValue;
+	}
+
+	get pid(): number | undefined {
+		return this.current?.pid;
+	}
+
+	/** Starts the app for the first time. Rejects with a SpawnError if the command cannot start at all. */
+	async start(): Promise<void> {
+		if (this.loop) return;
+		const failure = await this.spawnNext({reason: 'change', files: [], firstChangeAt: undefined});
+		if (failure) throw failure;
+		this.loop = this.run();
+	}
+
+	/** The first change of a new batch: begin stopping now, spawn once the batch closes. */
+	changeStarted(): void {
+		this.batchOpen = true;
+		this.notify();
+	}
+
+	/** A batch of changes closed. An empty batch only restarts an app that was already stopped for it. */
+	changesReady(files: ChangedFile[], firstChangeAt?: number): void {
+		this.batchOpen = false;
+		if (files.length > 0 || this.stoppedEarly) this.want('change', files, firstChangeAt);
+		this.stoppedEarly = false;
+		this.notify();
+	}
+
+	/** Restart now, whatever the state (the `r` key). */
+	restart(): void {
+		this.want('manual', [], undefined);
+		this.notify();
+	}
+
+	/** SIGKILL the app's group now (the `k` key); during a stop this ends the wait early. */
+	forceKill(): void {
+		if (this.stopControl) {
+			this.stopControl.force('manual');
+			return;
+		}
+		if (this.current && !this.current.exit) {
+			this.stopControl = new StopControl();
+			this.stopControl.force('manual');
+			this.want('manual', [], undefined, false);
+			this.notify();
+		}
+	}
+
+	/** Moves the force-kill deadline of the stop in progress (the app's `extend`). */
+	extendDeadline(deadline: number): void {
+		this.stopControl?.moveDeadline(deadline);
+	}
+
+	get deadline(): number | undefined {
+		return this.stopControl?.deadline;
+	}
+
+	/** Stops the app and ends the loop; `force` skips the grace period. Safe to call twice. */
+	async quit({force = false}: {force?: boolean} = {}): Promise<void> {
+		this.quitWanted = true;
+		if (force) {
+			this.forceQuit = true;
+			this.stopControl?.force('quit');
+		}
+		clearTimeout(this.crashTimer);
+		this.notify();
+		if (!this.loop) this.loop = this.run();
+		await this.loop;
+	}
+
+	private want(reason: StopReason, files: ChangedFile[], firstChangeAt: number | undefined, respawn = true): void {
+		const previous = this.wanted;
+		this.wanted = {
+			reason: previous?.reason === 'manual' ? 'manual' : reason,
+			files: mergeFiles(previous?.files ?? [], files),
+			firstChangeAt: previous?.firstChangeAt ?? firstChangeAt,
+		};
+		if (!respawn) this.killOnly = true;
+	}
+
+	private notify(): void {
+		const wake = this.wake;
+		this.wake = undefined;
+		wake?.();
+	}
+
+	private sleep(): Promise<void> {
+		return new Promise(resolve => {
+			this.wake = resolve;
+		});
+	}
+
+	private setState(state: SupervisorState): void {
+		if (state === this.stateValue) return;
+		const previous = this.stateValue;
+		this.stateValue = state;
+		this.hooks.bus.emit({type: 'supervisor/state', state, previous});
+	}
+
+	private async run(): Promise<void> {
+		for (;;) {
+			const app = this.current;
+			if (this.quitWanted) {
+				if (app) await this.stopCurrent('quit', []);
+				clearTimeout(this.crashTimer);
+				return;
+			}
+			if (app?.exit && !this.stopControl) {
+				await this.reapSelfExit(app);
+				continue;
+			}
+			if (app && (this.wanted || this.batchOpen)) {
+				if (!this.wanted) this.stoppedEarly = true;
+				await this.stopCurrent(this.wanted?.reason ?? 'change', this.wanted?.files ?? []);
+				if (this.killOnly) {
+					this.killOnly = false;
+					this.wanted = undefined;
+				}
+				continue;
+			}
+			if (!app && this.wanted && !this.batchOpen) {
+				const wanted = this.wanted;
+				this.wanted = undefined;
+				await this.spawnNext(wanted);
+				continue;
+			}
+			await this.sleep();
+		}
+	}
+
+	private async stopCurrent(reason: StopReason, files: ChangedFile[]): Promise<void> {
+		const app = this.current!;
+		const control = (this.stopControl ??= new StopControl());
+		if (reason === 'quit' && this.forceQuit) control.force('quit');
+		const stopStartedAt = this.now();
+		this.setState('stopping');
+		this.hooks.bus.emit({type: 'run/stop-requested', pid: app.pid, reason, files});
+		const result = await stopProcess({
+			app,
+			signal: this.options.signal,
+			timeoutMs: this.options.timeoutMs,
+			control,
+			emit: event => this.hooks.bus.emit(event),
+			beforeSignal: deadline =>
+				this.hooks.beforeStop?.({pid: app.pid, reason, files, deadline, timeoutMs: this.options.timeoutMs}),
+			now: this.now,
+		});
+		this.hooks.watchdog?.track(undefined);
+		this.stopControl = undefined;
+		this.current = undefined;
+		this.hooks.bus.emit({
+			type: 'run/exited',
+			pid: app.pid,
+			restart: this.runs - 1,
+			code: app.exit?.code ?? null,
+			signal: app.exit?.signal ?? null,
+			uptimeMs: stopStartedAt - app.startedAt,
+			byDevtui: true,
+			stopMs: result.stopMs,
+			forced: result.forced,
+		});
+		this.setState('exited');
+		await this.hooks.betweenRuns?.({stopStartedAt, restart: this.runs});
+	}
+
+	// The app exited by itself: make sure nothing of its group lingers (an orphaned grandchild
+	// holding the port is the classic cause of EADDRINUSE after a restart), then report.
+	private async reapSelfExit(app: AppProcess): Promise<void> {
+		const exit = app.exit!;
+		const uptimeMs = this.now() - app.startedAt;
+		const control = (this.stopControl = new StopControl());
+		if (findStrays(app).length > 0 || !isGone(app, [])) {
+			await stopProcess({
+				app,
+				signal: this.options.signal,
+				timeoutMs: this.options.timeoutMs,
+				control,
+				emit: event => this.hooks.bus.emit(event),
+				now: this.now,
+			});
+		}
+		this.stopControl = undefined;
+		await app.outputDone;
+		this.hooks.watchdog?.track(undefined);
+		this.current = undefined;
+		this.hooks.bus.emit({
+			type: 'run/exited',
+			pid: app.pid,
+			restart: this.runs - 1,
+			code: exit.code,
+			signal: exit.signal,
+			uptimeMs,
+			byDevtui: false,
+			forced: false,
+		});
+		if (exit.code === 0) {
+			this.crashes = 0;
+			this.setState('exited');
+			return;
+		}
+		const restartInMs = this.scheduleCrashRestart(uptimeMs);
+		this.hooks.bus.emit({
+			type: 'run/crashed',
+			pid: app.pid,
+			code: exit.code,
+			signal: exit.signal,
+			uptimeMs,
+			stderrTail: this.stderrTail.slice(-10),
+			...(restartInMs === undefined ? {} : {restartInMs}),
+		});
+		this.setState('crashed');
+	}
+
+	// Returns the error when the command could not be started at all.
+	private async spawnNext(wanted: Wanted): Promise<SpawnError | undefined> {
+		clearTimeout(this.crashTimer);
+		const restart = this.runs;
+		const {command, cwd, stateFile, restartArg} = this.options;
+		const fullCommand = restart > 0 && restartArg ? [...command, restartArg] : command;
+		this.setState('starting');
+		this.stderrTail = [];
+		try {
+			mkdirSync(path.dirname(stateFile), {recursive: true});
+		} catch {
+			// The app will report its own error when it tries to save; devtui must still start it.
+		}
+		const spawnStartedAt = this.now();
+		let app: AppProcess;
+		try {
+			app = await spawnApp({
+				command: fullCommand,
+				cwd,
+				env: buildAppEnv({
+					base: this.options.env ?? process.env,
+					restart,
+					stateFile,
+					extra: this.hooks.extraEnv?.(restart),
+					color: this.options.color ?? false,
+				}),
+				onLines: (stream, lines, pid) => {
+					if (stream === 'stderr') {
+						this.stderrTail.push(...lines.slice(-STDERR_TAIL_LINES));
+						if (this.stderrTail.length > STDERR_TAIL_LINES * 2) this.stderrTail.splice(0, this.stderrTail.length - STDERR_TAIL_LINES);
+					}
+					this.hooks.bus.emit({type: 'run/output', pid, stream, lines});
+				},
+				now: this.now,
+			});
+		} catch (error) {
+			const failure = error instanceof SpawnError ? error : new SpawnError(String(error), undefined);
+			this.hooks.bus.emit({type: 'run/spawn-failed', restart, command: fullCommand, message: failure.message});
+			this.setState('crashed');
+			if (restart > 0) this.scheduleCrashRestart(0);
+			return failure;
+		}
+		this.runs++;
+		this.current = app;
+		void app.exited.then(() => this.notify());
+		this.hooks.watchdog?.track(app.pgid);
+		const spawnedAt = this.now();
+		this.hooks.bus.emit({
+			type: 'run/spawned',
+			pid: app.pid,
+			restart,
+			command: fullCommand,
+			spawnMs: spawnedAt - spawnStartedAt,
+			...(wanted.firstChangeAt === undefined ? {} : {changeToSpawnMs: spawnedAt - wanted.firstChangeAt}),
+		});
+		this.setState('running');
+		return undefined;
+	}
+
+	// With --restart-on-crash, arms the backoff timer and returns its delay.
+	private scheduleCrashRestart(uptimeMs: number): number | undefined {
+		if (!this.options.restartOnCrash) return undefined;
+		const backoff = nextBackoff(this.crashes, uptimeMs);
+		this.crashes = backoff.crashes;
+		clearTimeout(this.crashTimer);
+		this.crashTimer = setTimeout(() => {
+			this.want('crash-restart', [], undefined);
+			this.notify();
+		}, backoff.delayMs);
+		return backoff.delayMs;
+	}
+}

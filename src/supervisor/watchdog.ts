@@ -1,0 +1,52 @@
+// Keeps the app from outliving devtui. Node cannot ask the kernel to kill a child when its parent
+// dies (prctl PR_SET_PDEATHSIG), so a tiny shell process in its own group holds a pipe from
+// devtui: when devtui dies, even by SIGKILL, the pipe closes and the watchdog kills the app's
+// group. It ignores the terminal's hang-up and interrupt so that closing the terminal cannot take
+// it down before it has done its job.
+
+import {spawn, type ChildProcess} from 'node:child_process';
+
+const SCRIPT = `
+trap '' HUP INT TERM PIPE
+pg=0
+while IFS= read -r line; do pg=$line; done
+if [ "$pg" -gt 0 ] 2>/dev/null; then
+	kill -TERM -- "-$pg" 2>/dev/null || exit 0
+	i=0
+	while [ $i -lt 10 ] && kill -0 -- "-$pg" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
+	kill -KILL -- "-$pg" 2>/dev/null
+fi
+exit 0
+`;
+
+export interface Watchdog {
+	/** The group to kill if devtui dies; undefined when no app is running. */
+	track(pgid: number | undefined): void;
+	/** Stops the watchdog without killing anything (devtui is exiting cleanly). */
+	dispose(): void;
+}
+
+export const startWatchdog = (): Watchdog => {
+	let child: ChildProcess | undefined;
+	try {
+		child = spawn('/bin/sh', ['-c', SCRIPT], {detached: true, stdio: ['pipe', 'ignore', 'ignore']});
+		child.on('error', () => {
+			child = undefined;
+		});
+		child.stdin?.on('error', () => {});
+		child.unref();
+		// The pipe must not keep devtui's event loop alive on its own.
+		(child.stdin as unknown as {unref?: () => void})?.unref?.();
+	} catch {
+		child = undefined;
+	}
+	return {
+		track(pgid) {
+			child?.stdin?.write(`${pgid ?? 0}\n`);
+		},
+		dispose() {
+			if (!child?.stdin || child.stdin.destroyed) return;
+			child.stdin.end('0\n');
+		},
+	};
+};
