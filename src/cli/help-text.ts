@@ -1,0 +1,58 @@
+// The text of `devtui --help`, built from the same defaults the options use so the two never drift.
+
+import {
+	DEFAULT_DEBOUNCE_MS,
+	DEFAULT_POLL_MS,
+	DEFAULT_RESTART_ARG,
+	DEFAULT_SIGNAL,
+	DEFAULT_STATE_FILE,
+	DEFAULT_TIMEOUT_MS,
+} from '../options.js';
+
+const options: Array<[flags: string, description: string, fallback?: string]> = [
+	['-w, --watch <path>', 'watch a file or directory (repeatable)', '.'],
+	['-i, --ignore <glob>', 'skip paths, gitignore style (repeatable)', '.gitignore, node_modules'],
+	['-e, --ext <list>', 'only react to these extensions: py,js,ts', 'any file'],
+	['    --debounce <ms>', 'quiet time that closes a batch of changes', `${DEFAULT_DEBOUNCE_MS}`],
+	['    --poll [ms]', 'poll instead of using file events', `off (${DEFAULT_POLL_MS})`],
+	['    --signal <name>', 'signal that asks the app to stop', DEFAULT_SIGNAL],
+	['    --timeout <ms>', 'time the app gets to stop before SIGKILL', `${DEFAULT_TIMEOUT_MS}`],
+	['    --restart-arg[=flag]', 'add this flag to the command on restarts', `off (${DEFAULT_RESTART_ARG})`],
+	['    --state-file <path>', 'where the app keeps state across restarts', DEFAULT_STATE_FILE],
+	['    --restart-on-crash', 'restart a crashed app, with backoff', 'off'],
+	['    --no-tui', 'print event lines instead of the dashboard', 'dashboard on a TTY'],
+	['    --json', 'print events as NDJSON (implies --no-tui)', 'off'],
+	['-h, --help', 'show this help'],
+	['-v, --version', 'show the version'],
+];
+
+const examples: Array<[command: string, what: string]> = [
+	['devtui -- python3 app.py', 'restart app.py on any change in this directory'],
+	['devtui -w src -e py --restart-arg python3 -m api', 'watch src/**/*.py, add --restart on restarts'],
+	['devtui --poll=500 --signal INT -- ./server.sh', 'poll (VMs, network mounts), stop with SIGINT'],
+];
+
+const column = (rows: string[][], widths: number[]) =>
+	rows.map(row => `  ${row.map((cell, index) => (index < row.length - 1 ? cell.padEnd(widths[index]!) : cell)).join('  ')}`.trimEnd());
+
+const widest = (cells: string[]) => Math.max(...cells.map(cell => cell.length));
+
+export const helpText = (): string => {
+	const optionRows = options.map(([flags, description, fallback]) => [flags, description, fallback ?? '']);
+	return [
+		'devtui: restart your dev app on every change, gracefully, and carry its state across.',
+		'',
+		'Usage: devtui [options] -- <command> [args...]',
+		'       devtui [options] <command> [args...]   (the first non-option starts the command)',
+		'',
+		...column([['Option', 'What it does', 'Default'], ...optionRows], [0, 1].map(index => widest(optionRows.map(row => row[index]!)))),
+		'',
+		'Examples:',
+		...column(examples, [widest(examples.map(([command]) => command))]),
+		'',
+		'Config: any option can also be set in devtui.config.json or under "devtui" in package.json,',
+		'  e.g. {"watch": ["src"], "ext": "py", "command": ["python3", "app.py"]}. The command line wins.',
+		'',
+		'Keyboard shortcuts are shown in the dashboard.',
+	].join('\n');
+};

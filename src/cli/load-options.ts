@@ -1,0 +1,87 @@
+// The CLI's front door: argv + config files -> validated DevtuiOptions, or help/version text.
+// Everything that touches the file system for option checks happens here; the rules are pure
+// (parse-args, resolve-options) so they can be tested without it.
+
+import {readFile, stat} from 'node:fs/promises';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import type {DevtuiOptions} from '../options.js';
+import {findExecutable} from './find-executable.js';
+import {helpText} from './help-text.js';
+import {readConfigSources} from './load-config.js';
+import {parseArgs} from './parse-args.js';
+import {configLayer, resolveOptions} from './resolve-options.js';
+import {UsageError} from './usage-error.js';
+
+export type LoadResult = {kind: 'help'; text: string} | {kind: 'version'; text: string} | {kind: 'run'; options: DevtuiOptions};
+
+/**
+ * devtui's version from its own package.json. The module runs from src/cli (tests) or from
+ * dist/src/cli (published), so walk up to the package rather than assume a depth.
+ */
+export const readOwnVersion = async (from = path.dirname(fileURLToPath(import.meta.url))): Promise<string> => {
+	for (let directory = from; ; directory = path.dirname(directory)) {
+		try {
+			const manifest = JSON.parse(await readFile(path.join(directory, 'package.json'), 'utf8')) as {name?: unknown; version?: unknown};
+			if (manifest.name === 'devtui' && typeof manifest.version === 'string') return manifest.version;
+		} catch {
+			// No package.json here (or not ours): keep walking.
+		}
+		if (path.dirname(directory) === directory) return 'unknown';
+	}
+};
+
+const checkWatchPaths = async (watch: readonly string[]): Promise<void> => {
+	for (const watched of watch) {
+		try {
+			await stat(watched);
+		} catch (error) {
+			const code = (error as NodeJS.ErrnoException).code;
+			if (code === 'ENOENT' || code === 'ENOTDIR') {
+				throw new UsageError(`watch path does not exist: ${watched} (check --watch or "watch" in the config, or create it)`);
+			}
+			throw new UsageError(`cannot watch ${watched}: ${code === 'EACCES' ? 'permission denied' : (error as Error).message}`);
+		}
+	}
+};
+
+const checkCommand = async (program: string, cwd: string, pathEnv: string | undefined): Promise<void> => {
+	const found = await findExecutable(program, {cwd, pathEnv});
+	switch (found.kind) {
+		case 'found':
+			return;
+		case 'not-found':
+			throw new UsageError(
+				program.includes('/')
+					? `command not found: ${program} (no such file: ${found.path ?? program})`
+					: `command not found: ${program || '""'} (check the spelling, or that it is installed and on PATH)`,
+			);
+		case 'not-executable': {
+			const shown = program.includes('/') ? program : found.path;
+			throw new UsageError(`cannot execute ${shown}: permission denied (chmod +x ${shown}, or run it through its interpreter)`);
+		}
+		case 'directory':
+			throw new UsageError(`cannot execute ${program}: it is a directory (give the program inside it)`);
+	}
+};
+
+export const loadOptions = async ({
+	argv,
+	cwd,
+	stdoutIsTTY,
+	env = process.env,
+}: {
+	argv: string[];
+	cwd: string;
+	stdoutIsTTY: boolean;
+	env?: NodeJS.ProcessEnv;
+}): Promise<LoadResult> => {
+	const parsed = parseArgs(argv);
+	if (parsed.help) return {kind: 'help', text: helpText()};
+	if (parsed.version) return {kind: 'version', text: await readOwnVersion()};
+	const configs = await readConfigSources(cwd);
+	const options = resolveOptions({layers: [parsed.layer, ...configs.map(configLayer)], cwd, stdoutIsTTY});
+	await checkWatchPaths(options.watch);
+	await checkCommand(options.command[0]!, cwd, env['PATH']);
+	return {kind: 'run', options};
+};
