@@ -6,15 +6,16 @@
 
 import {spawn, type ChildProcess} from 'node:child_process';
 
+// POSIX sh (dash on Debian): its kill builtin takes a negative pid for a group but rejects `--`.
 const SCRIPT = `
 trap '' HUP INT TERM PIPE
 pg=0
 while IFS= read -r line; do pg=$line; done
 if [ "$pg" -gt 0 ] 2>/dev/null; then
-	kill -TERM -- "-$pg" 2>/dev/null || exit 0
+	kill -TERM "-$pg" 2>/dev/null || exit 0
 	i=0
-	while [ $i -lt 10 ] && kill -0 -- "-$pg" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
-	kill -KILL -- "-$pg" 2>/dev/null
+	while [ $i -lt 10 ] && kill -0 "-$pg" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
+	kill -KILL "-$pg" 2>/dev/null
 fi
 exit 0
 `;

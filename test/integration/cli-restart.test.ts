@@ -1,0 +1,149 @@
+// The built CLI end to end, headless: real files edited, real processes restarted, real signals.
+
+import {mkdtempSync, writeFileSync, cpSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {afterEach, describe, expect, it} from 'vitest';
+import {runCli, type CliRun} from '../helpers/run-cli.js';
+import {isAlive, pidsIn} from '../helpers/process-alive.js';
+import {fixture} from '../helpers/supervise.js';
+import {waitFor} from '../helpers/wait-for.js';
+
+const runs: CliRun[] = [];
+afterEach(async () => {
+	for (const run of runs.splice(0)) {
+		run.kill('SIGKILL');
+		await run.exit;
+	}
+});
+
+const project = (): string => {
+	const dir = mkdtempSync(path.join(os.tmpdir(), 'devtui-cli-'));
+	cpSync(fixture('ready.mjs'), path.join(dir, 'app.mjs'));
+	cpSync(fixture('stubborn.mjs'), path.join(dir, 'stubborn.mjs'));
+	return dir;
+};
+
+const start = (args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): CliRun => {
+	const run = runCli(args, {cwd, env});
+	runs.push(run);
+	return run;
+};
+
+const readyPids = (run: CliRun): number[] => run.lines(/^READY/).flatMap(line => pidsIn(line).slice(0, 1));
+
+describe('devtui --no-tui', () => {
+	it('restarts the app when a watched file is saved and says what happened', async () => {
+		const cwd = project();
+		const run = start(['--no-tui', '--', 'node', 'app.mjs'], cwd);
+		await run.waitForLine(/READY .*restart=0/);
+		await run.waitForLine(/\[devtui\] watching/);
+		writeFileSync(path.join(cwd, 'app.mjs'), `// edit\n${'console.log(`READY pid=${process.pid} restart=${process.env.DEVTUI_RESTART}`); setInterval(() => {}, 1000); process.on("SIGTERM", () => process.exit(0));'}\n`);
+		await run.waitForLine(/READY .*restart=1/);
+		expect(run.stderr.join('\n')).toMatch(/\[devtui\] change: app\.mjs \(changed\)/);
+		expect(run.stderr.join('\n')).toMatch(/\[devtui\] pid \d+ stopped in \d+ ms/);
+		expect(run.stderr.join('\n')).toMatch(/\[devtui\] restart #1: started pid \d+/);
+		// The app's own output goes to stdout untouched.
+		expect(run.stdout.filter(line => line.startsWith('READY'))).toHaveLength(2);
+		const [first] = readyPids(run);
+		expect(isAlive(first!)).toBe(false);
+	});
+
+	it('prints every event as NDJSON with --json', async () => {
+		const cwd = project();
+		const run = start(['--json', '--', 'node', 'app.mjs'], cwd);
+		await run.waitForLine(/"type":"watch\/ready"/);
+		await run.waitForLine(/"type":"run\/output".*READY/);
+		writeFileSync(path.join(cwd, 'new.txt'), 'x');
+		await run.waitForLine(/"type":"run\/spawned".*"restart":1/);
+		const events = run.stdout.map(line => JSON.parse(line) as {type: string; at: number});
+		const types = events.map(event => event.type);
+		expect(types).toContain('watch/changed');
+		expect(types).toContain('run/output');
+		expect(events.every(event => typeof event.at === 'number')).toBe(true);
+		const changed = events.find(event => event.type === 'watch/changed') as unknown as {files: unknown};
+		expect(changed.files).toEqual([{path: 'new.txt', kind: 'added'}]);
+		expect(run.stderr).toEqual([]);
+	});
+
+	it('polls with --poll', async () => {
+		const cwd = project();
+		const run = start(['--no-tui', '--poll=100', '--', 'node', 'app.mjs'], cwd);
+		await run.waitForLine(/watching .* by polling/);
+		writeFileSync(path.join(cwd, 'app.mjs'), `// polled\n${'console.log(`READY pid=${process.pid} restart=${process.env.DEVTUI_RESTART}`); setInterval(() => {}, 1000);'}\n`);
+		await run.waitForLine(/READY .*restart=1/);
+	});
+
+	it('takes the command and --restart-arg from devtui.config.json, and the command line wins', async () => {
+		const cwd = project();
+		writeFileSync(path.join(cwd, 'devtui.config.json'), JSON.stringify({command: ['node', 'app.mjs', '--from-config'], restartArg: true, timeout: 3000}));
+		const run = start(['--no-tui'], cwd);
+		await run.waitForLine(/READY .*args=\["--from-config"\]/);
+		await run.waitForLine(/watching/);
+		writeFileSync(path.join(cwd, 'touch.py'), 'x');
+		await run.waitForLine(/READY .*args=\["--from-config","--restart"\]/);
+		const cli = start(['--no-tui', '--restart-arg=--resume', '--', 'node', 'app.mjs'], cwd);
+		await cli.waitForLine(/READY .*args=\[\]/);
+		cli.kill('SIGTERM');
+		await cli.exit;
+	});
+
+	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+		it(`${signal} to devtui stops the app gracefully and exits 0`, async () => {
+			const cwd = project();
+			const run = start(['--no-tui', '--', 'node', 'app.mjs'], cwd);
+			const pid = pidsIn(await run.waitForLine(/READY/))[0]!;
+			run.kill(signal);
+			expect(await run.exit).toEqual({code: 0, signal: null});
+			expect(run.lines(/^STOPPING/)).toEqual([`STOPPING pid=${pid} signal=SIGTERM`]);
+			expect(isAlive(pid)).toBe(false);
+		});
+	}
+
+	it('a second Ctrl-C while stopping force-kills and quits', async () => {
+		const cwd = project();
+		const run = start(['--no-tui', '--timeout', '30000', '--', 'node', 'stubborn.mjs'], cwd);
+		const ready = await run.waitForLine(/READY/);
+		await run.waitForLine(/GRANDCHILD/);
+		const pids = pidsIn(ready);
+		run.kill('SIGINT');
+		await run.waitForLine(/sent SIGTERM/);
+		run.kill('SIGINT');
+		expect((await run.exit).code).toBe(0);
+		expect(run.stderr.join('\n')).toMatch(/force-killed process group \d+ .*quit request/);
+		expect(pids.filter(pid => isAlive(pid))).toEqual([]);
+	});
+
+	it('when devtui is SIGKILLed, the watchdog takes the app down within 2 s', async () => {
+		const cwd = project();
+		const run = start(['--no-tui', '--', 'node', 'stubborn.mjs'], cwd);
+		const ready = await run.waitForLine(/READY/);
+		const grandchild = pidsIn(await run.waitForLine(/GRANDCHILD/))[0]!;
+		const pids = [...pidsIn(ready), grandchild];
+		expect(pids.every(pid => isAlive(pid))).toBe(true);
+		run.kill('SIGKILL');
+		await run.exit;
+		const killedAt = Date.now();
+		await waitFor(() => pids.every(pid => !isAlive(pid)), {timeout: 5000, message: 'the app to die with devtui'});
+		expect(Date.now() - killedAt).toBeLessThan(2000);
+	});
+
+	it('a command that cannot start on the first try: one line, exit 2, nothing left behind', async () => {
+		const cwd = project();
+		writeFileSync(path.join(cwd, 'script.sh'), '#!/bin/sh\necho hi\n', {mode: 0o644});
+		const run = start(['--no-tui', '--', './script.sh'], cwd);
+		expect((await run.exit).code).toBe(2);
+		expect(run.stderr).toHaveLength(1);
+		expect(run.stderr[0]).toMatch(/^devtui: cannot execute \.\/script\.sh/);
+	});
+
+	it('a crash is reported with its exit code, and the next change restarts', async () => {
+		const cwd = project();
+		cpSync(fixture('crash.mjs'), path.join(cwd, 'crash.mjs'));
+		const run = start(['--no-tui', '--', 'node', 'crash.mjs'], cwd);
+		await run.waitForLine(/app crashed \(exit code 3\) after \d+ ms; waiting for changes/);
+		await run.waitForLine(/watching/);
+		writeFileSync(path.join(cwd, 'crash.mjs'), 'console.log("READY fixed"); setInterval(() => {}, 1000);\n');
+		await run.waitForLine(/READY fixed/);
+	});
+});
