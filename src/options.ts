@@ -28,6 +28,10 @@ export interface DevtuiOptions {
 	stateFile: string;
 	/** Restart a crashed app with exponential backoff instead of waiting for a change. */
 	restartOnCrash: boolean;
+	/** The app is ready when a line of its output matches this (apps without a client). */
+	readyPattern: RegExp | undefined;
+	/** The app is ready when this TCP port on localhost accepts a connection. */
+	readyPort: number | undefined;
 	/** Render the dashboard (false: headless event lines). */
 	tui: boolean;
 	/** Headless events as NDJSON on stdout. */

@@ -20,6 +20,8 @@ const options: Array<[flags: string, description: string, fallback?: string]> = 
 	['    --restart-arg[=flag]', 'add this flag to the command on restarts', `off (${DEFAULT_RESTART_ARG})`],
 	['    --state-file <path>', 'where the app keeps state across restarts', DEFAULT_STATE_FILE],
 	['    --restart-on-crash', 'restart a crashed app, with backoff', 'off'],
+	['    --ready-pattern <re>', 'ready when an output line matches', 'the client, or spawn'],
+	['    --ready-port <port>', 'ready when this localhost port accepts', 'the client, or spawn'],
 	['    --no-tui', 'print event lines instead of the dashboard', 'dashboard on a TTY'],
 	['    --json', 'print events as NDJSON (implies --no-tui)', 'off'],
 	['-h, --help', 'show this help'],

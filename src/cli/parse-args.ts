@@ -11,8 +11,12 @@ import {
 	MS,
 	nonEmptyString,
 	type OptionLayer,
+	PORT,
+	READY_PATTERN,
+	readyPattern,
 	SIGNAL,
 	signalName,
+	tcpPort,
 } from './resolve-options.js';
 import {closestMatch, UsageError} from './usage-error.js';
 
@@ -106,6 +110,18 @@ const specs: OptionSpec[] = [
 		apply: (parsed, value, flag) => (parsed.layer.stateFile = nonEmptyString(value, flagSubject(flag), 'a path')),
 	},
 	{names: ['--restart-on-crash'], takes: 'switch', apply: parsed => (parsed.layer.restartOnCrash = true)},
+	{
+		names: ['--ready-pattern'],
+		takes: 'value',
+		value: {what: READY_PATTERN, example: '--ready-pattern "listening on"'},
+		apply: (parsed, value, flag) => (parsed.layer.readyPattern = readyPattern(value, flagSubject(flag))),
+	},
+	{
+		names: ['--ready-port'],
+		takes: 'value',
+		value: {what: PORT, example: '--ready-port 8000'},
+		apply: (parsed, value, flag) => (parsed.layer.readyPort = tcpPort(value, flagSubject(flag))),
+	},
 	{names: ['--no-tui'], takes: 'switch', apply: parsed => (parsed.layer.tui = false)},
 	{names: ['--json'], takes: 'switch', apply: parsed => (parsed.layer.json = true)},
 	{names: ['-h', '--help'], takes: 'switch', apply: parsed => (parsed.help = true)},

@@ -27,6 +27,8 @@ export interface OptionLayer {
 	restartArg?: string | false;
 	stateFile?: string;
 	restartOnCrash?: boolean;
+	readyPattern?: RegExp;
+	readyPort?: number;
 	tui?: boolean;
 	json?: boolean;
 }
@@ -140,8 +142,29 @@ const configKeys: Record<string, KeyReader> = {
 	},
 	stateFile: (value, s) => ({stateFile: nonEmptyString(value, s, 'a path')}),
 	restartOnCrash: (value, s) => ({restartOnCrash: boolean(value, s)}),
+	readyPattern: (value, s) => ({readyPattern: readyPattern(value, s)}),
+	readyPort: (value, s) => ({readyPort: tcpPort(value, s)}),
 	tui: (value, s) => ({tui: boolean(value, s)}),
 	json: (value, s) => ({json: boolean(value, s)}),
+};
+
+export const READY_PATTERN = 'a regular expression, e.g. "listening on"';
+export const PORT = 'a TCP port number from 1 to 65535';
+
+/** Compiles the readiness pattern, turning a syntax error into a usage error. */
+export const readyPattern = (value: unknown, subject: Subject): RegExp => {
+	const source = nonEmptyString(value, subject, READY_PATTERN);
+	try {
+		return new RegExp(source);
+	} catch (error) {
+		throw invalid(subject, `${READY_PATTERN} (${(error as Error).message.replace(/^Invalid regular expression: /, '')})`, value);
+	}
+};
+
+export const tcpPort = (value: unknown, subject: Subject): number => {
+	const port = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+	if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65_535) throw invalid(subject, PORT, value);
+	return port;
 };
 
 export const CONFIG_KEYS = Object.keys(configKeys);
@@ -212,6 +235,8 @@ export const resolveOptions = ({
 		restartArg: merged.restartArg === false ? undefined : merged.restartArg,
 		stateFile: path.resolve(cwd, merged.stateFile ?? DEFAULT_STATE_FILE),
 		restartOnCrash: merged.restartOnCrash ?? false,
+		readyPattern: merged.readyPattern,
+		readyPort: merged.readyPort,
 		// The dashboard needs a terminal, and --json owns stdout.
 		tui: (merged.tui ?? true) && stdoutIsTTY && !json,
 		json,

@@ -30,7 +30,7 @@ export const supervise = (command: string[], overrides: Partial<SupervisorOption
 		{bus},
 	);
 	const of = <T extends SupervisorEventType>(type: T) =>
-		events.filter((event): event is SupervisorEventOf<T> => event.type === type);
+		events.filter(event => event.type === type) as unknown as Array<SupervisorEventOf<T>>;
 	const output = () => of('run/output').flatMap(event => event.lines);
 	return {
 		cwd,

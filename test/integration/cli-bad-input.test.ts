@@ -60,6 +60,8 @@ const cases: Array<{name: string; args: string[]; files?: Files; expected: RegEx
 	{name: 'negative timeout', args: ['--timeout', '-5', '--', 'sh'], expected: /^--timeout expects a whole number of milliseconds \(0 or more\), got "-5"$/},
 	{name: 'timeout too large', args: ['--timeout=99999999999', '--', 'sh'], expected: /^--timeout expects at most 2147483647 milliseconds/},
 	{name: 'unknown signal', args: ['--signal', 'SIGFOO', '--', 'sh'], expected: /^--signal expects a signal name like SIGTERM, SIGINT or SIGHUP, got "SIGFOO"$/},
+	{name: 'ready pattern that is not a regex', args: ['--ready-pattern', '(unclosed', '--', 'sh'], expected: /^--ready-pattern expects a regular expression, e\.g\. "listening on" \(.*\), got "\(unclosed"$/},
+	{name: 'ready port out of range', args: ['--ready-port', '99999', '--', 'sh'], expected: /^--ready-port expects a TCP port number from 1 to 65535, got "99999"$/},
 	{name: 'SIGKILL as the stop signal', args: ['--signal', 'KILL', '--', 'sh'], expected: /^--signal cannot be SIGKILL: the app cannot catch it/},
 	{name: 'no command at all', args: [], expected: /^no command to run: give one after --, e.g\. devtui -- python3 app\.py/},
 	{name: 'nothing after --', args: ['--json', '--'], expected: /^no command to run: /},

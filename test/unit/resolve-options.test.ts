@@ -53,9 +53,23 @@ describe('resolveOptions', () => {
 			restartArg: undefined,
 			stateFile: `${cwd}/${DEFAULT_STATE_FILE}`,
 			restartOnCrash: false,
+			readyPattern: undefined,
+			readyPort: undefined,
 			tui: true,
 			json: false,
 		} satisfies DevtuiOptions);
+	});
+
+	it('compiles the readiness pattern and checks the port', () => {
+		const options = resolve([{command: ['x']}, configLayer({file: 'devtui.config.json', keyPrefix: '', values: {readyPattern: 'listening on (\\d+)', readyPort: 8000}})]);
+		expect(options.readyPattern?.test('listening on 8000')).toBe(true);
+		expect(options.readyPort).toBe(8000);
+		expect(usageMessage(() => configLayer({file: 'devtui.config.json', keyPrefix: '', values: {readyPort: 70_000}}))).toBe(
+			'devtui.config.json: "readyPort" must be a TCP port number from 1 to 65535, got 70000',
+		);
+		expect(usageMessage(() => configLayer({file: 'devtui.config.json', keyPrefix: '', values: {readyPattern: '[a-'}}))).toMatch(
+			/^devtui\.config\.json: "readyPattern" must be a regular expression.*got "\[a-"$/,
+		);
 	});
 
 	it('refuses to run without a command', () => {
