@@ -1,0 +1,165 @@
+// Watches the source tree and turns file events into numbered batches of changes. This is the
+// edge where chokidar's raw events meet devtui's rules: ignores and `--ext` decide what counts,
+// the batcher groups a save (or a burst of saves) into one batch, and coalescing reduces each
+// batch to one net change per file.
+
+import {existsSync} from 'node:fs';
+import path from 'node:path';
+import {watch} from 'chokidar';
+import type {DevtuiOptions} from '../options.js';
+import type {EventBus} from '../supervisor/event-bus.js';
+import type {ChangedFile} from '../supervisor/events.js';
+import {createChangeBatcher} from './change-batcher.js';
+import {coalesceChanges} from './coalesce-changes.js';
+import {createIgnoreRules, isGitignoreFile, matchesExt} from './ignore-rules.js';
+
+export interface FileWatcher {
+	/** Settles once the initial scan is done (or the watcher was closed first). */
+	ready: Promise<void>;
+	/** Stops watching and drops an open batch; safe to call more than once. */
+	close(): Promise<void>;
+}
+
+export type WatchOptions = Pick<DevtuiOptions, 'cwd' | 'watch' | 'ignore' | 'ext' | 'debounceMs' | 'pollMs' | 'stateFile'>;
+
+const KINDS = {add: 'added', change: 'changed', unlink: 'removed'} as const;
+
+const describeError = (error: unknown): string => {
+	const {code, message, path: file} = (error ?? {}) as {code?: string; message?: string; path?: string};
+	const where = file ? ` ${file}` : '';
+	if (code === 'ENOSPC') {
+		return 'The system limit on watched files (inotify) is reached: use --poll, or raise it with ' +
+			'`sudo sysctl fs.inotify.max_user_watches=524288`, or --ignore large directories';
+	}
+	if (code === 'EMFILE') return 'Too many open files while watching: use --poll, or --ignore large directories';
+	if (code === 'EACCES' || code === 'EPERM') return `Cannot watch${where}: permission denied`;
+	return `Watcher problem${where}: ${message ?? String(error)}`;
+};
+
+export const watchFiles = ({
+	options,
+	bus,
+	onChangeStart,
+	onBatch,
+}: {
+	options: WatchOptions;
+	bus: EventBus;
+	/** Called once per batch, before `onBatch`, as soon as the batch is sure to produce one. */
+	onChangeStart?: () => void;
+	onBatch: (files: ChangedFile[], batch: number, firstChangeAt: number) => void;
+}): FileWatcher => {
+	const startedAt = performance.now();
+	const polling = options.pollMs !== undefined;
+	const rules = createIgnoreRules({cwd: options.cwd, roots: options.watch, ignore: options.ignore, stateFile: options.stateFile});
+	const toRelative = (file: string) => path.relative(options.cwd, file).split(path.sep).join('/');
+	// A file watched by name counts whatever its extension: `--ext` filters what is found, not what was asked for.
+	const roots = new Set(options.watch.map(root => path.resolve(root)));
+	const counts = (file: string) => roots.has(path.resolve(file)) || matchesExt(file, options.ext);
+	const reported = new Set<string>();
+	let closed = false;
+	let batchCount = 0;
+	let startSignalled = false;
+
+	const report = (message: string) => {
+		// A full inotify table fails once per directory: say it once.
+		if (closed || reported.has(message)) return;
+		reported.add(message);
+		bus.emit({type: 'watch/error', message});
+	};
+
+	// The supervisor's callbacks run from timers and watcher events: a throw there must not take
+	// the watcher (or devtui) down.
+	const guarded = (what: string, callback: () => void) => {
+		try {
+			callback();
+		} catch (error) {
+			bus.emit({type: 'watch/error', message: `${what} failed: ${error instanceof Error ? error.message : String(error)}`});
+		}
+	};
+
+	const signalStart = () => {
+		if (startSignalled || !onChangeStart) return;
+		startSignalled = true;
+		guarded('onChangeStart', onChangeStart);
+	};
+
+	const batcher = createChangeBatcher<ChangedFile>({
+		debounceMs: options.debounceMs,
+		onClose(events, firstChangeAt) {
+			const files = coalesceChanges(events);
+			// A batch of temp files that came and went changes nothing: no restart.
+			if (files.length > 0 && !closed) {
+				const batch = ++batchCount;
+				signalStart();
+				bus.emit({type: 'watch/changed', batch, files, firstChangeAt});
+				guarded('onBatch', () => onBatch(files, batch, firstChangeAt));
+			}
+			startSignalled = false;
+		},
+	});
+
+	const record = (file: string, kind: ChangedFile['kind']) => {
+		if (isGitignoreFile(file)) {
+			// It changes what is watched, not what the app runs: reload the rules, never restart.
+			rules.invalidate();
+			return;
+		}
+		// Checked again here: a .gitignore may have changed since chokidar started watching the file.
+		if (!counts(file) || rules.isIgnored(file, false)) return;
+		batcher.push({path: toRelative(file), kind});
+		// Only an added file can still vanish from the batch (a temp file): anything else is
+		// certain to restart, so the supervisor may begin stopping the app right away.
+		if (kind !== 'added') signalStart();
+	};
+
+	for (const root of options.watch) if (!existsSync(root)) report(`Watch path not found: ${root} (waiting for it to appear)`);
+
+	const watcher = watch([...options.watch], {
+		ignoreInitial: true,
+		// chokidar's own rename pairing holds every removal back 100 ms; the batch coalesces a
+		// removed-then-added file into `changed` anyway, so removals can come through at once.
+		atomic: false,
+		// Called with and without stats; without them a path is judged as a file, and chokidar asks
+		// again with stats before descending, so directory-only patterns still prune the walk.
+		ignored: (file, stats) => {
+			if (stats?.isFile() && !counts(file) && !isGitignoreFile(file)) return true;
+			return rules.isIgnored(file, stats?.isDirectory() ?? false);
+		},
+		...(polling ? {usePolling: true, interval: options.pollMs, binaryInterval: options.pollMs} : {}),
+	});
+
+	watcher.on('all', (event, file) => {
+		if (closed) return;
+		if (event === 'unlinkDir') rules.invalidate(); // Its .gitignore files went with it.
+		if (event === 'add' || event === 'change' || event === 'unlink') record(file, KINDS[event]);
+	});
+	watcher.on('error', error => report(describeError(error)));
+
+	let resolveReady = () => {};
+	const ready = new Promise<void>(resolve => {
+		resolveReady = resolve;
+	});
+	watcher.once('ready', () => {
+		if (!closed) {
+			bus.emit({type: 'watch/ready', paths: [...options.watch], durationMs: Math.round(performance.now() - startedAt), polling});
+		}
+		resolveReady();
+	});
+
+	let closing: Promise<void> | undefined;
+	return {
+		ready,
+		close() {
+			closing ??= (async () => {
+				closed = true;
+				batcher.cancel();
+				try {
+					await watcher.close();
+				} finally {
+					resolveReady();
+				}
+			})();
+			return closing;
+		},
+	};
+};

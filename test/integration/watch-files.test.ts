@@ -1,0 +1,300 @@
+import {mkdirSync, mkdtempSync, renameSync, rmSync, unlinkSync, writeFileSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {afterEach, describe, expect, it} from 'vitest';
+import {createEventBus} from '../../src/supervisor/event-bus.js';
+import type {ChangedFile, SupervisorEvent} from '../../src/supervisor/events.js';
+import {type FileWatcher, type WatchOptions, watchFiles} from '../../src/watcher/watch-files.js';
+import {waitFor} from '../helpers/wait-for.js';
+
+interface Batch {
+	files: ChangedFile[];
+	batch: number;
+	firstChangeAt: number;
+}
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+	for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+const makeTree = (files: Record<string, string> = {}) => {
+	const dir = mkdtempSync(path.join(os.tmpdir(), 'devtui-watch-'));
+	cleanups.push(() => rmSync(dir, {recursive: true, force: true}));
+	const write = (file: string, text = `${file} ${Math.random()}\n`) => {
+		mkdirSync(path.dirname(path.join(dir, file)), {recursive: true});
+		writeFileSync(path.join(dir, file), text);
+	};
+	for (const [file, text] of Object.entries(files)) write(file, text);
+	return {dir, write, at: (file: string) => path.join(dir, file)};
+};
+
+// Starts a real watcher on `cwd` and records everything it reports.
+const startWatcher = async (cwd: string, overrides: Partial<WatchOptions> = {}) => {
+	const bus = createEventBus();
+	const events: SupervisorEvent[] = [];
+	bus.subscribe(event => events.push(event));
+	const batches: Batch[] = [];
+	let changeStarts = 0;
+	const watcher: FileWatcher = watchFiles({
+		options: {
+			cwd,
+			watch: [cwd],
+			ignore: [],
+			ext: [],
+			// Generous, so a slow, loaded machine still sees one save as one batch.
+			debounceMs: 200,
+			pollMs: undefined,
+			stateFile: path.join(cwd, '.devtui', 'restart_state.json'),
+			...overrides,
+		},
+		bus,
+		onChangeStart: () => changeStarts++,
+		onBatch: (files, batch, firstChangeAt) => batches.push({files, batch, firstChangeAt}),
+	});
+	cleanups.push(() => watcher.close());
+	await watcher.ready;
+	const allPaths = () => batches.flatMap(batch => batch.files.map(file => file.path));
+	const describeBatches = () => `batches so far: ${JSON.stringify(batches.map(batch => batch.files))}`;
+	// Resolves with the first batch that holds `file`.
+	const batchWith = (file: string) =>
+		waitFor(() => batches.find(batch => batch.files.some(changed => changed.path === file)), {
+			message: () => `a batch with ${file}; ${describeBatches()}`,
+		});
+	// Never "sleep and see that nothing came": make a real change after the ignored writes and wait
+	// for it, by which time any event of the earlier writes has long been through the watcher.
+	let sentinels = 0;
+	const expectNeverReported = async (write: (file: string) => void, ignored: string[]) => {
+		const sentinel = `sentinel-${++sentinels}.txt`;
+		write(sentinel);
+		await batchWith(sentinel);
+		expect(allPaths().filter(file => ignored.includes(file))).toEqual([]);
+	};
+	return {bus, events, batches, watcher, allPaths, batchWith, expectNeverReported, changeStarts: () => changeStarts};
+};
+
+describe('watchFiles', () => {
+	it('emits watch/ready with the watched paths', async () => {
+		const {dir} = makeTree({'a.txt': 'a'});
+		const {events} = await startWatcher(dir);
+		const ready = events.find(event => event.type === 'watch/ready');
+		expect(ready).toMatchObject({paths: [dir], polling: false});
+		expect(ready && 'durationMs' in ready && ready.durationMs).toBeGreaterThanOrEqual(0);
+	});
+
+	it('reports added, changed and removed files, relative to cwd, in numbered batches', async () => {
+		const {dir, write, at} = makeTree({'src/old.ts': 'old', 'src/kept.ts': 'kept'});
+		const {batches, events, batchWith, changeStarts} = await startWatcher(dir);
+
+		write('src/new.ts');
+		expect((await batchWith('src/new.ts')).files).toEqual([{path: 'src/new.ts', kind: 'added'}]);
+		write('src/kept.ts');
+		expect((await batchWith('src/kept.ts')).files).toEqual([{path: 'src/kept.ts', kind: 'changed'}]);
+		unlinkSync(at('src/old.ts'));
+		expect((await batchWith('src/old.ts')).files).toEqual([{path: 'src/old.ts', kind: 'removed'}]);
+
+		expect(batches.map(batch => batch.batch)).toEqual([1, 2, 3]);
+		expect(changeStarts()).toBe(3);
+		const changed = events.filter(event => event.type === 'watch/changed');
+		expect(changed.map(event => event.type === 'watch/changed' && event.batch)).toEqual([1, 2, 3]);
+		expect(changed[0]).toMatchObject({files: batches[0]?.files, firstChangeAt: batches[0]?.firstChangeAt});
+	});
+
+	it('groups a burst of 100 writes to 20 files into one batch', async () => {
+		const names = Array.from({length: 20}, (_, index) => `src/file-${String(index).padStart(2, '0')}.ts`);
+		const {dir, write} = makeTree(Object.fromEntries(names.map(name => [name, 'start'])));
+		const {batches, batchWith, changeStarts} = await startWatcher(dir);
+		for (let round = 0; round < 5; round++) for (const name of names) write(name, `round ${round}`);
+		const burst = await batchWith(names[0]!);
+		expect(burst.files).toEqual(names.map(name => ({path: name, kind: 'changed'})));
+
+		write('sentinel.ts');
+		await batchWith('sentinel.ts');
+		expect(batches).toHaveLength(2);
+		expect(changeStarts()).toBe(2);
+	});
+
+	it('closes a batch at the cap while writes go on without a pause', async () => {
+		const {dir, write} = makeTree({'log.txt': ''});
+		// debounceMs 200: the cap is max(2000, 10 × 200) = 2000 ms.
+		const {batches} = await startWatcher(dir);
+		let writes = 0;
+		const writer = setInterval(() => write('log.txt', `line ${++writes}`), 40);
+		try {
+			await waitFor(() => batches.length > 0, {timeout: 8000, message: 'a batch while writes continue'});
+		} finally {
+			clearInterval(writer);
+		}
+		expect(batches[0]?.files).toEqual([{path: 'log.txt', kind: 'changed'}]);
+	});
+
+	it('sees a vim-style save (probe file, backup by rename, new file) as one change', async () => {
+		const {dir, write, at} = makeTree({'app.py': 'v1'});
+		const {batches, batchWith} = await startWatcher(dir);
+		// What vim does with 'writebackup': probe the directory with `4913`, move the original to
+		// `app.py~`, write a new `app.py`, then delete the backup.
+		write('4913', '');
+		unlinkSync(at('4913'));
+		renameSync(at('app.py'), at('app.py~'));
+		write('app.py', 'v2');
+		unlinkSync(at('app.py~'));
+		expect((await batchWith('app.py')).files).toEqual([{path: 'app.py', kind: 'changed'}]);
+
+		write('sentinel.txt');
+		await batchWith('sentinel.txt');
+		expect(batches).toHaveLength(2);
+	});
+
+	it('sees a JetBrains safe write (temp file renamed over the original) as one change', async () => {
+		const {dir, write, at} = makeTree({'src/App.kt': 'v1'});
+		const {batches, batchWith} = await startWatcher(dir);
+		write('src/App.kt___jb_tmp___', 'v2');
+		renameSync(at('src/App.kt'), at('src/App.kt___jb_old___'));
+		renameSync(at('src/App.kt___jb_tmp___'), at('src/App.kt'));
+		unlinkSync(at('src/App.kt___jb_old___'));
+		expect((await batchWith('src/App.kt')).files).toEqual([{path: 'src/App.kt', kind: 'changed'}]);
+
+		write('sentinel.txt');
+		await batchWith('sentinel.txt');
+		expect(batches).toHaveLength(2);
+	});
+
+	it('leaves out a temp file that came and went within the batch', async () => {
+		const {dir, write, at} = makeTree({'kept.txt': 'v1'});
+		const {batches, batchWith, changeStarts} = await startWatcher(dir, {debounceMs: 1000});
+		write('scratch.txt');
+		write('kept.txt', 'v2');
+		// The batch is open once the change is seen, and stays open for a second of quiet: the
+		// temp file's removal falls into it.
+		await waitFor(() => changeStarts() === 1, {message: 'the batch to open'});
+		unlinkSync(at('scratch.txt'));
+		expect((await batchWith('kept.txt')).files).toEqual([{path: 'kept.txt', kind: 'changed'}]);
+		expect(batches).toHaveLength(1);
+	});
+
+	it('ignores dependency, VCS and cache directories and editor swap files by default', async () => {
+		const {dir, write} = makeTree({'node_modules/lib/index.js': 'x', '.git/HEAD': 'ref', 'src/main.py': 'x'});
+		const {expectNeverReported} = await startWatcher(dir);
+		const ignored = [
+			'node_modules/lib/index.js',
+			'node_modules/new/index.js',
+			'.git/HEAD',
+			'.git/index',
+			'src/__pycache__/main.cpython-312.pyc',
+			'src/other.pyc',
+			'src/.main.py.swp',
+			'src/main.py~',
+			'src/.#main.py',
+			'.devtui/restart_state.json',
+		];
+		for (const file of ignored) write(file);
+		await expectNeverReported(write, ignored);
+	});
+
+	it('ignores --ignore patterns, relative to cwd', async () => {
+		const {dir, write} = makeTree();
+		const {expectNeverReported, batchWith} = await startWatcher(dir, {ignore: ['dist', '*.gen.ts', '/top-only.txt']});
+		const ignored = ['dist/bundle.js', 'src/api.gen.ts', 'top-only.txt'];
+		for (const file of ignored) write(file);
+		write('src/top-only.txt');
+		await batchWith('src/top-only.txt');
+		await expectNeverReported(write, ignored);
+	});
+
+	it('honours nested .gitignore files, negation included', async () => {
+		const {dir, write} = makeTree({'.gitignore': '*.log\nbuild/\n', 'sub/.gitignore': '!keep.log\n'});
+		const {expectNeverReported, batchWith} = await startWatcher(dir);
+		const ignored = ['app.log', 'sub/other.log', 'build/out.js', 'sub/build/out.js'];
+		for (const file of ignored) write(file);
+		write('sub/keep.log');
+		expect((await batchWith('sub/keep.log')).files).toContainEqual({path: 'sub/keep.log', kind: 'added'});
+		await expectNeverReported(write, ignored);
+	});
+
+	it('honours the .gitignore files of ancestors up to the git root, and no further', async () => {
+		const {dir: top, write: writeTop} = makeTree({'.gitignore': '*.md\n', 'repo/.gitignore': '*.log\ncache/\n', 'repo/app/x.txt': ''});
+		mkdirSync(path.join(top, 'repo', '.git'));
+		const app = path.join(top, 'repo', 'app');
+		const write = (file: string) => writeTop(`repo/app/${file}`);
+		const {expectNeverReported, batchWith} = await startWatcher(app);
+		write('debug.log');
+		write('cache/data.json');
+		write('README.md'); // Ignored only above the git root: counts.
+		await batchWith('README.md');
+		await expectNeverReported(write, ['debug.log', 'cache/data.json']);
+	});
+
+	it('reloads .gitignore rules when a .gitignore changes, without counting it as a change', async () => {
+		const {dir, write} = makeTree({'.gitignore': '*.log\n'});
+		const {expectNeverReported} = await startWatcher(dir);
+		write('.gitignore', '*.log\n*.tmp\n');
+		// The sentinel's batch shows the .gitignore event has been handled before the next write.
+		await expectNeverReported(write, ['.gitignore']);
+		write('scratch.tmp');
+		await expectNeverReported(write, ['.gitignore', 'scratch.tmp']);
+	});
+
+	it('counts only files with a listed extension, in any directory', async () => {
+		const {dir, write} = makeTree();
+		const {expectNeverReported, batchWith} = await startWatcher(dir, {ext: ['py', 'txt']});
+		write('main.js');
+		write('new/deeper/notes.md');
+		write('new/deeper/mod.py');
+		expect((await batchWith('new/deeper/mod.py')).files).toEqual([{path: 'new/deeper/mod.py', kind: 'added'}]);
+		await expectNeverReported(write, ['main.js', 'new/deeper/notes.md']);
+	});
+
+	it('detects changes by polling with --poll', async () => {
+		const {dir, write} = makeTree({'main.py': 'v1'});
+		const {events, batches} = await startWatcher(dir, {pollMs: 100});
+		expect(events.find(event => event.type === 'watch/ready')).toMatchObject({polling: true});
+		// A poller takes its first look some time after the scan: a write before that becomes its
+		// baseline and is never a change. Keep saving, as a person would, until one is seen.
+		let saves = 0;
+		const batch = await waitFor(
+			() => {
+				write('main.py', `v${++saves + 1}`);
+				return batches.find(found => found.files.some(file => file.path === 'main.py'));
+			},
+			{interval: 500, message: 'a polled change of main.py'},
+		);
+		expect(batch.files).toEqual([{path: 'main.py', kind: 'changed'}]);
+	});
+
+	it('never counts the state file or its temp file, written atomically', async () => {
+		const {dir, write, at} = makeTree({'state.json': '{}'});
+		const {expectNeverReported} = await startWatcher(dir, {stateFile: at('state.json')});
+		write('state.json.4821.tmp', '{"count": 1}');
+		renameSync(at('state.json.4821.tmp'), at('state.json'));
+		write('state.json.tmp', '{"count": 2'); // A save cut short leaves its temp file behind.
+		await expectNeverReported(write, ['state.json', 'state.json.4821.tmp', 'state.json.tmp']);
+	});
+
+	it('watches inside an explicitly watched node_modules package', async () => {
+		const {dir, write} = makeTree({'node_modules/mylib/index.js': 'v1', 'node_modules/other/index.js': 'v1'});
+		const {expectNeverReported, batchWith} = await startWatcher(dir, {watch: [dir, path.join(dir, 'node_modules', 'mylib')]});
+		write('node_modules/other/index.js');
+		write('node_modules/mylib/node_modules/dep/index.js');
+		write('node_modules/mylib/index.js');
+		expect((await batchWith('node_modules/mylib/index.js')).files).toEqual([{path: 'node_modules/mylib/index.js', kind: 'changed'}]);
+		await expectNeverReported(write, ['node_modules/other/index.js', 'node_modules/mylib/node_modules/dep/index.js']);
+	});
+
+	it('closes once, however often close() is called', async () => {
+		const {dir} = makeTree();
+		const {watcher} = await startWatcher(dir);
+		const first = watcher.close();
+		expect(watcher.close()).toBe(first);
+		await expect(first).resolves.toBeUndefined();
+		await expect(watcher.close()).resolves.toBeUndefined();
+	});
+
+	it('reports a watch path that does not exist as a watch/error, and still becomes ready', async () => {
+		const {dir} = makeTree();
+		const missing = path.join(dir, 'missing');
+		const {events} = await startWatcher(dir, {watch: [dir, missing]});
+		expect(events.filter(event => event.type === 'watch/error').map(event => event.type === 'watch/error' && event.message)).toEqual([
+			`Watch path not found: ${missing} (waiting for it to appear)`,
+		]);
+	});
+});
