@@ -1,15 +1,14 @@
 #!/usr/bin/env node
-// The composition root: options -> event bus -> supervisor + watcher -> a view (headless lines or
-// the dashboard), plus devtui's own signals and exit code. Nothing else reads process.* globals.
+// The composition root: options -> event bus -> the session (supervisor, watcher, control channel,
+// state) -> a view (headless lines or the dashboard), plus devtui's own signals and exit code.
+// Nothing else reads process.* globals.
 
 import {loadOptions} from './cli/load-options.js';
 import {UsageError} from './cli/usage-error.js';
 import {attachHeadless} from './headless/attach-headless.js';
+import {startSession, type Session} from './session/start-session.js';
 import {createEventBus} from './supervisor/event-bus.js';
 import {SpawnError} from './supervisor/spawn-app.js';
-import {Supervisor} from './supervisor/supervisor.js';
-import {startWatchdog} from './supervisor/watchdog.js';
-import {watchFiles, type FileWatcher} from './watcher/watch-files.js';
 
 const fail = (message: string): never => {
 	process.stderr.write(`devtui: ${message}\n`);
@@ -27,46 +26,30 @@ const main = async (): Promise<void> => {
 	const color = Boolean(process.stderr.isTTY) && process.env.NO_COLOR === undefined;
 	attachHeadless(bus, {json: options.json}, {stdout: process.stdout, stderr: process.stderr, color});
 
-	const watchdog = startWatchdog();
-	const supervisor = new Supervisor({...options, color: Boolean(process.stdout.isTTY)}, {bus, watchdog});
+	let session: Session;
 	try {
-		await supervisor.start();
+		session = await startSession(options, {bus, color: Boolean(process.stdout.isTTY)});
 	} catch (error) {
-		watchdog.dispose();
 		if (error instanceof SpawnError) fail(`${error.message} (check the command after --)`);
 		throw error;
 	}
 
-	const watcher: FileWatcher = watchFiles({
-		options,
-		bus,
-		onChangeStart: () => supervisor.changeStarted(),
-		onBatch: (files, _batch, firstChangeAt) => supervisor.changesReady(files, firstChangeAt),
-	});
-
-	let quitting: Promise<void> | undefined;
-	const quit = (reason: string, force = false): Promise<void> => {
-		if (quitting) {
-			if (force) {
-				bus.emit({type: 'devtui/quitting', force: true, reason});
-				void supervisor.quit({force: true});
-			}
-			return quitting;
-		}
+	let quitting = false;
+	const quit = (reason: string, force = false): void => {
 		bus.emit({type: 'devtui/quitting', force, reason});
-		quitting = (async () => {
-			await Promise.all([watcher.close(), supervisor.quit({force})]);
-			watchdog.dispose();
-			process.exit(0);
-		})();
-		return quitting;
+		if (quitting) {
+			void session.close({force: true});
+			return;
+		}
+		quitting = true;
+		void session.close({force}).then(() => process.exit(0));
 	};
 	// A second Ctrl-C while stopping means "stop waiting": the app is force-killed.
-	process.on('SIGINT', () => void quit('SIGINT', quitting !== undefined));
-	process.on('SIGTERM', () => void quit('SIGTERM'));
-	process.on('SIGHUP', () => void quit('SIGHUP'));
+	process.on('SIGINT', () => quit('SIGINT', quitting));
+	process.on('SIGTERM', () => quit('SIGTERM'));
+	process.on('SIGHUP', () => quit('SIGHUP'));
 	// A closed pipe on stdout (devtui | head) is a reason to stop, not a crash.
-	process.stdout.on('error', () => void quit('stdout closed'));
+	process.stdout.on('error', () => quit('stdout closed'));
 	process.stderr.on('error', () => {});
 };
 

@@ -4,6 +4,7 @@
 
 import type {ChangedFile, SupervisorEvent} from '../supervisor/events.js';
 import {formatDuration} from './format-duration.js';
+import {formatTimeline} from './format-timeline.js';
 
 const MAX_FILES_SHOWN = 5;
 
@@ -48,7 +49,9 @@ export const formatEvent = (event: SupervisorEvent): string | undefined => {
 		case 'app/hello':
 			return `app pid ${event.pid} connected (${event.client})`;
 		case 'app/ready':
-			return `ready in ${formatDuration(event.bootMs)} (${event.source === 'client' ? 'reported by the app' : `by ${event.source}`})`;
+			return event.source === 'spawn' ? undefined : `ready after ${formatDuration(event.bootMs)} (${event.source === 'client' ? 'the app said so' : `by ${event.source}`})`;
+		case 'restart/completed':
+			return formatTimeline(event.timeline);
 		case 'app/phase':
 			return event.event === 'start'
 				? undefined

@@ -22,6 +22,36 @@ export type ReadySource = 'client' | 'pattern' | 'port' | 'spawn';
 
 export type StateProblem = 'missing' | 'stale' | 'truncated' | 'corrupt' | 'no-marker' | 'not-a-file' | 'too-large' | 'unreadable';
 
+export type TimelineSource = 'devtui' | 'app';
+
+export interface TimelinePhase {
+	name: string;
+	source: TimelineSource;
+	/** Milliseconds from the start of the restart (the first change, or the request). */
+	startMs: number;
+	/** Undefined while the phase is still running. */
+	durationMs: number | undefined;
+	outcome: 'ok' | 'failed' | 'interrupted' | 'running';
+	error?: string;
+}
+
+export interface RestartTimeline {
+	/** The restart number of the instance this timeline starts (0: the first start). */
+	restart: number;
+	trigger: StopReason | 'start';
+	files: ChangedFile[];
+	startedAt: number;
+	phases: TimelinePhase[];
+	/** From the stop request until the old process group was gone. */
+	stopMs?: number;
+	forced: boolean;
+	/** The app's phase that was running when the force kill came. */
+	interruptedPhase?: string;
+	/** From the start of the restart until the new instance was ready (or failed). */
+	totalMs?: number;
+	outcome: 'ready' | 'crashed' | 'spawn-failed' | 'in-progress';
+}
+
 interface EventPayloads {
 	/** The watcher has scanned its paths and is listening. */
 	'watch/ready': {paths: string[]; durationMs: number; polling: boolean};
@@ -84,6 +114,8 @@ interface EventPayloads {
 	'state/invalid': {reason: StateProblem; message: string};
 	/** A snapshot was put back as the state file before the next start. */
 	'state/restored': {snapshot: string; reason: string};
+	/** A restart finished (the new instance is ready, or it failed): its whole timeline. */
+	'restart/completed': {timeline: RestartTimeline};
 	/** devtui is quitting; `force` after a second Ctrl-C. */
 	'devtui/quitting': {force: boolean; reason: string};
 }

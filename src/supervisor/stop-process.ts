@@ -14,6 +14,8 @@ export const KILL_GRACE_MS = 5000;
 
 export class StopControl {
 	deadline = 0;
+	/** The deadline before any extension (0 until the stop has begun). */
+	firstDeadline = 0;
 	forceReason: ForceKillReason | undefined;
 	private wake: (() => void) | undefined;
 

@@ -25,6 +25,9 @@ import type {DevtuiOptions} from '../options.js';
 
 const STDERR_TAIL_LINES = 20;
 
+/** How far past the configured deadline the app's `extend` requests may push it, in total. */
+export const DEFAULT_MAX_EXTEND_MS = 60_000;
+
 export type SupervisorOptions = Pick<
 	DevtuiOptions,
 	'command' | 'cwd' | 'signal' | 'timeoutMs' | 'restartArg' | 'stateFile' | 'restartOnCrash'
@@ -33,6 +36,8 @@ export type SupervisorOptions = Pick<
 	env?: NodeJS.ProcessEnv;
 	/** Whether the app's output reaches a colour terminal. */
 	color?: boolean;
+	/** Cap on the total extension the app may ask for. @default DEFAULT_MAX_EXTEND_MS */
+	maxExtendMs?: number;
 };
 
 export interface SupervisorHooks {
@@ -135,9 +140,22 @@ export class Supervisor {
 		}
 	}
 
-	/** Moves the force-kill deadline of the stop in progress (the app's `extend`). */
-	extendDeadline(deadline: number): void {
-		this.stopControl?.moveDeadline(deadline);
+	/**
+	 * The app asks for more time before the force kill (its `extend`). Each request moves the deadline
+	 * to at most `requestedMs` from now, and never past the original deadline plus `maxExtendMs`, so an
+	 * app that keeps asking still cannot hang a restart for ever. Returns the grant, or undefined when
+	 * no stop is in progress.
+	 */
+	extendStop(requestedMs: number): {grantedMs: number; deadline: number} | undefined {
+		const control = this.stopControl;
+		if (!control || control.deadline === 0 || control.forceReason) return undefined;
+		control.firstDeadline ||= control.deadline;
+		const cap = control.firstDeadline + (this.options.maxExtendMs ?? DEFAULT_MAX_EXTEND_MS);
+		const wanted = this.now() + Math.max(0, requestedMs);
+		const deadline = Math.max(control.deadline, Math.min(wanted, cap));
+		const grantedMs = deadline - control.deadline;
+		control.moveDeadline(deadline);
+		return {grantedMs, deadline};
 	}
 
 	get deadline(): number | undefined {

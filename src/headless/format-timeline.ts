@@ -1,0 +1,32 @@
+// One line that sums up a restart: how long it took from the change to "ready", and where the
+// time went, devtui's phases and the app's own, so a slow or stuck shutdown phase is easy to spot.
+
+import type {RestartTimeline, TimelinePhase} from '../supervisor/events.js';
+import {formatDuration} from './format-duration.js';
+
+const phaseText = (phase: TimelinePhase): string => {
+	const duration = phase.durationMs === undefined ? 'running' : formatDuration(phase.durationMs);
+	const mark = phase.outcome === 'failed' ? ' FAILED' : phase.outcome === 'interrupted' ? ' INTERRUPTED' : '';
+	return `${phase.name} ${duration}${mark}${phase.error ? ` (${phase.error})` : ''}`;
+};
+
+export const formatTimeline = (timeline: RestartTimeline): string => {
+	const app = timeline.phases.filter(phase => phase.source === 'app');
+	const devtui = timeline.phases.filter(
+		phase => phase.source === 'devtui' && phase.name !== 'signal' && phase.name !== 'wait for exit' && phase.name !== 'force kill',
+	);
+	const parts: string[] = [];
+	if (timeline.stopMs !== undefined) {
+		const appPhases = app.length > 0 ? ` [${app.map(phaseText).join(', ')}]` : '';
+		const forced = timeline.forced
+			? ` FORCE-KILLED${timeline.interruptedPhase ? ` during ${timeline.interruptedPhase}` : ''}`
+			: '';
+		parts.push(`stop ${formatDuration(timeline.stopMs)}${forced}${appPhases}`);
+	}
+	parts.push(...devtui.map(phaseText));
+	const what = timeline.restart === 0 ? 'first start' : `restart #${timeline.restart}`;
+	const outcome =
+		timeline.outcome === 'ready' ? 'ready' : timeline.outcome === 'crashed' ? 'crashed' : timeline.outcome === 'spawn-failed' ? 'failed to start' : 'in progress';
+	const total = timeline.totalMs === undefined ? '' : ` in ${formatDuration(timeline.totalMs)}`;
+	return `${what} ${outcome}${total}: ${parts.join(', ')}`;
+};

@@ -1,0 +1,179 @@
+// Assembles the core for one devtui run: the supervisor, the watcher, the control channel, the
+// state keeper, readiness and the restart timeline, all on one event bus. Headless mode and the
+// dashboard both start exactly this and differ only in how they show the bus.
+
+import path from 'node:path';
+import {pythonClientDir} from '../client/python-client-dir.js';
+import type {DevtuiOptions} from '../options.js';
+import {createControlServer, type ControlServer} from '../protocol/control-server.js';
+import {CLIENT_PID_ENV, PROTOCOL_VERSION, SOCKET_ENV, type AppMessage} from '../protocol/messages.js';
+import {createSocketPath} from '../protocol/socket-path.js';
+import {trackReadiness} from '../readiness/track-readiness.js';
+import {createStateKeeper} from '../state/state-keeper.js';
+import type {EventBus} from '../supervisor/event-bus.js';
+import {liveTreeAndGroup, readProcess, readProcessTable} from '../supervisor/process-table.js';
+import {Supervisor} from '../supervisor/supervisor.js';
+import {startWatchdog} from '../supervisor/watchdog.js';
+import {foldTimeline, initialTimelineState} from '../timeline/restart-timeline.js';
+import {watchFiles, type FileWatcher} from '../watcher/watch-files.js';
+
+export interface Session {
+	bus: EventBus;
+	supervisor: Supervisor;
+	watcher: FileWatcher;
+	stateKeeper: ReturnType<typeof createStateKeeper>;
+	/** Stops the app (gracefully unless `force`) and releases everything. Safe to call twice. */
+	close(options?: {force?: boolean}): Promise<void>;
+}
+
+// A process is the app's when it is in the app's group or tree, or descends from devtui itself (a
+// client may connect before devtui has even learned the pid it spawned).
+const belongsToApp = (pid: number, appPid: number | undefined): boolean => {
+	if (appPid !== undefined && (pid === appPid || liveTreeAndGroup(readProcessTable(), appPid, appPid).some(info => info.pid === pid))) {
+		return true;
+	}
+	for (let current = readProcess(pid), hops = 0; current && hops < 64; current = readProcess(current.ppid), hops++) {
+		if (current.ppid === process.pid) return true;
+		if (current.ppid <= 1) return false;
+	}
+	return false;
+};
+
+const joinPythonPath = (first: string, existing: string | undefined): string =>
+	existing ? `${first}${path.delimiter}${existing}` : first;
+
+export const startSession = async (
+	options: DevtuiOptions,
+	{bus, color, env = process.env}: {bus: EventBus; color: boolean; env?: NodeJS.ProcessEnv},
+): Promise<Session> => {
+	const socket = createSocketPath();
+	let supervisor: Supervisor | undefined;
+	let stateSavedThisRun = false;
+	const readiness = trackReadiness({bus, pattern: options.readyPattern, port: options.readyPort});
+
+	const onMessage = (message: AppMessage, connection: {pid: number; restart: number; client: string}) => {
+		const pid = connection.pid;
+		switch (message.type) {
+			case 'hello':
+				bus.emit({type: 'app/hello', pid, restart: connection.restart, client: connection.client});
+				return;
+			case 'ready':
+				readiness.clientReady();
+				return;
+			case 'phase':
+				bus.emit({
+					type: 'app/phase',
+					pid,
+					name: message.name,
+					event: message.event,
+					...(message.ok === undefined ? {} : {ok: message.ok}),
+					...(message.error === undefined ? {} : {error: message.error}),
+				});
+				return;
+			case 'state':
+				stateSavedThisRun = true;
+				bus.emit({type: 'app/state-saved', pid, path: message.path, bytes: message.bytes});
+				return;
+			case 'extend': {
+				const grant = supervisor?.extendStop(message.ms);
+				if (grant) bus.emit({type: 'app/extend', pid, requestedMs: message.ms, grantedMs: grant.grantedMs, deadline: grant.deadline});
+				return;
+			}
+		}
+	};
+
+	let server: ControlServer;
+	try {
+		server = await createControlServer({
+			socketPath: socket.path,
+			isAppProcess: pid => belongsToApp(pid, supervisor?.pid),
+			onMessage,
+			onProblem: message => bus.emit({type: 'channel/problem', message}),
+		});
+	} catch (error) {
+		socket.cleanup();
+		readiness.dispose();
+		throw error;
+	}
+
+	const stateKeeper = createStateKeeper({stateFile: options.stateFile, emit: event => bus.emit(event), displayRoot: options.cwd});
+
+	let timeline = initialTimelineState;
+	const stopTimeline = bus.subscribe(event => {
+		timeline = foldTimeline(timeline, event);
+		if (timeline.completed && event.type !== 'restart/completed') bus.emit({type: 'restart/completed', timeline: timeline.completed});
+	});
+	const stopExpecting = bus.subscribe(event => {
+		if (event.type === 'run/spawned') server.expect({restart: event.restart, pid: event.pid});
+	});
+
+	const watchdog = startWatchdog();
+	supervisor = new Supervisor(
+		{...options, color, env},
+		{
+			bus,
+			watchdog,
+			extraEnv: restart => {
+				server.expect({restart});
+				stateSavedThisRun = false;
+				return {
+					[SOCKET_ENV]: server.path,
+					// A client inherited from devtui's own environment must not make the app think it is a worker.
+					[CLIENT_PID_ENV]: '',
+					PYTHONPATH: joinPythonPath(pythonClientDir(), env.PYTHONPATH),
+				};
+			},
+			beforeStop: ({reason, files, deadline, timeoutMs}) => {
+				server.send({type: 'shutdown', v: PROTOCOL_VERSION, reason, files, deadline, timeoutMs});
+			},
+			betweenRuns: async ({stopStartedAt, restart}) => {
+				await stateKeeper.afterStop({stopStartedAt, restart, expected: stateSavedThisRun});
+			},
+		},
+	);
+
+	let watcher: FileWatcher | undefined;
+	const release = async () => {
+		await watcher?.close();
+		stopTimeline();
+		stopExpecting();
+		readiness.dispose();
+		await server.close();
+		socket.cleanup();
+		await stateKeeper.close();
+		watchdog.dispose();
+	};
+
+	try {
+		await supervisor.start();
+	} catch (error) {
+		await release();
+		throw error;
+	}
+	const running = supervisor;
+	watcher = watchFiles({
+		options,
+		bus,
+		onChangeStart: () => running.changeStarted(),
+		onBatch: (files, _batch, firstChangeAt) => running.changesReady(files, firstChangeAt),
+	});
+
+	let closing: Promise<void> | undefined;
+	return {
+		bus,
+		supervisor: running,
+		watcher,
+		stateKeeper,
+		close({force = false} = {}) {
+			if (closing) {
+				if (force) void running.quit({force: true});
+				return closing;
+			}
+			closing = (async () => {
+				await Promise.all([watcher?.close(), running.quit({force})]);
+				await release();
+			})();
+			return closing;
+		},
+	};
+};

@@ -1,0 +1,77 @@
+// The path a user takes: the packed tarball installed into an empty project, then `npx devtui`.
+
+import {execFileSync, spawn} from 'node:child_process';
+import {mkdtempSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {repoRoot} from '../helpers/run-cli.js';
+import {waitFor} from '../helpers/wait-for.js';
+import {isAlive, pidsIn} from '../helpers/process-alive.js';
+
+const npm = (args: string[], cwd: string) =>
+	execFileSync('npm', args, {cwd, encoding: 'utf8', env: {...process.env, npm_config_loglevel: 'error', npm_config_fund: 'false', npm_config_audit: 'false'}});
+
+let work: string;
+let tarball: string;
+let packedFiles: string[];
+
+beforeAll(() => {
+	work = mkdtempSync(path.join(os.tmpdir(), 'devtui-pack-'));
+	// The build already ran (npm test builds first), so skip the prepare script here.
+	const [info] = JSON.parse(npm(['pack', '--json', '--ignore-scripts', '--pack-destination', work], repoRoot)) as Array<{
+		filename: string;
+		files: Array<{path: string}>;
+	}>;
+	tarball = path.join(work, info!.filename);
+	packedFiles = info!.files.map(file => file.path);
+	const project = path.join(work, 'project');
+	execFileSync('mkdir', ['-p', project]);
+	writeFileSync(path.join(project, 'package.json'), JSON.stringify({name: 'someone-elses-app', version: '1.0.0', private: true}));
+	npm(['install', '--prefer-offline', '--no-package-lock', tarball], project);
+}, 240_000);
+
+afterAll(() => {
+	rmSync(work, {recursive: true, force: true});
+});
+
+describe('the packed tarball', () => {
+	it('carries the built CLI, the clients and the docs, and nothing for development', () => {
+		expect(packedFiles).toContain('dist/src/cli.js');
+		expect(packedFiles).toContain('package.json');
+		expect(packedFiles).toContain('README.md');
+		const forbidden = packedFiles.filter(file => /^(test|bench|\.ci|examples|screenshots)\/|\.tsx?$|tsconfig|vitest/.test(file) && !file.endsWith('.d.ts'));
+		expect(forbidden).toEqual([]);
+	});
+
+	it('installs into an empty project where `npx devtui --version` works', () => {
+		const project = path.join(work, 'project');
+		const version = execFileSync('npx', ['--no-install', 'devtui', '--version'], {cwd: project, encoding: 'utf8'}).trim();
+		expect(version).toMatch(/^\d+\.\d+\.\d+/);
+		expect(readdirSync(path.join(project, 'node_modules/devtui/dist/src'))).toContain('cli.js');
+	});
+
+	it('supervises and restarts an app there, headless, and quits cleanly on SIGTERM', async () => {
+		const project = path.join(work, 'project');
+		writeFileSync(
+			path.join(project, 'app.mjs'),
+			"console.log(`READY pid=${process.pid} restart=${process.env.DEVTUI_RESTART}`); setInterval(() => {}, 1000); process.on('SIGTERM', () => process.exit(0));\n",
+		);
+		const child = spawn(path.join(project, 'node_modules/.bin/devtui'), ['--no-tui', '--', 'node', 'app.mjs'], {
+			cwd: project,
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
+		let out = '';
+		child.stdout.on('data', chunk => (out += chunk));
+		child.stderr.on('data', chunk => (out += chunk));
+		const exited = new Promise<number | null>(resolve => child.on('close', code => resolve(code)));
+		await waitFor(() => out.includes('restart=0'), {message: () => `first start; output: ${out}`});
+		await waitFor(() => out.includes('watching'), {message: () => `watcher ready; output: ${out}`});
+		writeFileSync(path.join(project, 'app.mjs'), `${'// edited\n'}${'console.log(`READY pid=${process.pid} restart=${process.env.DEVTUI_RESTART}`); setInterval(() => {}, 1000); process.on(\'SIGTERM\', () => process.exit(0));\n'}`);
+		await waitFor(() => out.includes('restart=1'), {message: () => `restart; output: ${out}`});
+		const pids = pidsIn(out.split('\n').filter(line => line.startsWith('READY')).join(' '));
+		child.kill('SIGTERM');
+		expect(await exited).toBe(0);
+		expect(pids.filter(pid => isAlive(pid))).toEqual([]);
+	});
+});
