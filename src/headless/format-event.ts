@@ -44,6 +44,9 @@ export const formatEvent = (event: SupervisorEvent): string | undefined => {
 			return `app crashed (${describeExit(event.code, event.signal)}) after ${formatDuration(event.uptimeMs)}; ${
 				event.restartInMs === undefined ? 'waiting for changes' : `restarting in ${formatDuration(event.restartInMs)}`
 			}`;
+		case 'supervisor/held':
+			if (!event.held) return `restarts released${event.pending.length > 0 ? ` (${event.pending.length} pending)` : ''}`;
+			return event.pending.length === 0 ? 'restarts held: changes will wait' : `held: ${event.pending.length} pending (${formatFiles(event.pending)})`;
 		case 'supervisor/error':
 			return `error: ${event.message}`;
 		case 'app/hello':

@@ -22,6 +22,11 @@ export interface Session {
 	supervisor: Supervisor;
 	watcher: FileWatcher;
 	stateKeeper: ReturnType<typeof createStateKeeper>;
+	/**
+	 * Roll back: put this snapshot back as the state file when the current app has stopped (after
+	 * its own save), so the next instance loads it. Undefined cancels.
+	 */
+	loadSnapshotOnNextStart(snapshotFile: string | undefined): void;
 	/** Stops the app (gracefully unless `force`) and releases everything. Safe to call twice. */
 	close(options?: {force?: boolean}): Promise<void>;
 }
@@ -49,6 +54,7 @@ export const startSession = async (
 	const socket = createSocketPath();
 	let supervisor: Supervisor | undefined;
 	let stateSavedThisRun = false;
+	let rollbackTo: string | undefined;
 	const readiness = trackReadiness({bus, pattern: options.readyPattern, port: options.readyPort});
 
 	const onMessage = (message: AppMessage, connection: {pid: number; restart: number; client: string}) => {
@@ -128,6 +134,14 @@ export const startSession = async (
 			},
 			betweenRuns: async ({stopStartedAt, restart}) => {
 				await stateKeeper.afterStop({stopStartedAt, restart, expected: stateSavedThisRun});
+				const snapshot = rollbackTo;
+				rollbackTo = undefined;
+				if (snapshot === undefined) return;
+				try {
+					await stateKeeper.restore(snapshot);
+				} catch (error) {
+					bus.emit({type: 'supervisor/error', message: `cannot load snapshot ${snapshot}: ${(error as Error).message}`});
+				}
 			},
 		},
 	);
@@ -164,6 +178,9 @@ export const startSession = async (
 		supervisor: running,
 		watcher,
 		stateKeeper,
+		loadSnapshotOnNextStart(snapshotFile) {
+			rollbackTo = snapshotFile;
+		},
 		close({force = false} = {}) {
 			if (closing) {
 				if (force) void running.quit({force: true});

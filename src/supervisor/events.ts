@@ -61,6 +61,8 @@ interface EventPayloads {
 	'watch/changed': {batch: number; files: ChangedFile[]; firstChangeAt: number};
 	/** The supervisor moved to another state. */
 	'supervisor/state': {state: SupervisorState; previous: SupervisorState};
+	/** Automatic restarts were held (postponed) or released; `pending` are the changes waiting. */
+	'supervisor/held': {held: boolean; pending: ChangedFile[]};
 	/** Something went wrong that devtui survives (reported once, never a crash). */
 	'supervisor/error': {message: string};
 	/** The app's process was started. `restart` is 0 for the first start. */

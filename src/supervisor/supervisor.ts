@@ -74,6 +74,8 @@ export class Supervisor {
 	private stoppedEarly = false;
 	private quitWanted = false;
 	private forceQuit = false;
+	/** Changes waiting while restarts are held; undefined when not held. */
+	private heldFiles: ChangedFile[] | undefined;
 	/** The pending stop is a kill that must not be followed by a start (the `k` key while running). */
 	private killOnly = false;
 	private crashes = 0;
@@ -108,21 +110,55 @@ export class Supervisor {
 
 	/** The first change of a new batch: begin stopping now, spawn once the batch closes. */
 	changeStarted(): void {
+		// While held, a change must not even begin a stop: the running app keeps serving.
+		if (this.heldFiles) return;
 		this.batchOpen = true;
 		this.notify();
 	}
 
 	/** A batch of changes closed. An empty batch only restarts an app that was already stopped for it. */
 	changesReady(files: ChangedFile[], firstChangeAt?: number): void {
+		if (this.heldFiles) {
+			this.heldFiles = mergeFiles(this.heldFiles, files);
+			this.hooks.bus.emit({type: 'supervisor/held', held: true, pending: this.heldFiles});
+			return;
+		}
 		this.batchOpen = false;
 		if (files.length > 0 || this.stoppedEarly) this.want('change', files, firstChangeAt);
 		this.stoppedEarly = false;
 		this.notify();
 	}
 
-	/** Restart now, whatever the state (the `r` key). */
+	/** Restart now, whatever the state, held changes included (the `r` key). */
 	restart(): void {
-		this.want('manual', [], undefined);
+		const pending = this.heldFiles ?? [];
+		if (this.heldFiles) {
+			this.heldFiles = [];
+			this.hooks.bus.emit({type: 'supervisor/held', held: true, pending: []});
+		}
+		this.want('manual', pending, undefined);
+		this.notify();
+	}
+
+	get held(): boolean {
+		return this.heldFiles !== undefined;
+	}
+
+	/**
+	 * Postpone (the `p` key): while held, changes pile up and restart nothing. Releasing with changes
+	 * pending causes exactly one restart with all of them.
+	 */
+	hold(held: boolean): void {
+		if (held === this.held) return;
+		if (held) {
+			this.heldFiles = [];
+			this.hooks.bus.emit({type: 'supervisor/held', held: true, pending: []});
+			return;
+		}
+		const pending = this.heldFiles ?? [];
+		this.heldFiles = undefined;
+		this.hooks.bus.emit({type: 'supervisor/held', held: false, pending});
+		if (pending.length > 0) this.want('change', pending, undefined);
 		this.notify();
 	}
 

@@ -231,3 +231,36 @@ describe('supervisor with real processes', () => {
 		expect(run.of('run/spawn-failed')).toHaveLength(1);
 	});
 });
+
+describe('holding restarts (postpone)', () => {
+	it('piles changes up while held, restarts once on release, and r restarts while held', async () => {
+		const run = track(supervise([process.execPath, fixture('ready.mjs')]));
+		await run.supervisor.start();
+		const first = pidsIn(await run.waitForOutput(/READY/))[0]!;
+		run.supervisor.hold(true);
+		run.supervisor.changeStarted();
+		run.supervisor.changesReady([{path: 'a.py', kind: 'changed'}], Date.now());
+		run.supervisor.changeStarted();
+		run.supervisor.changesReady([{path: 'b.py', kind: 'added'}], Date.now());
+		expect(run.of('supervisor/held').at(-1)).toMatchObject({held: true, pending: [{path: 'a.py'}, {path: 'b.py'}]});
+		// r while held: restarts now with the held files, and the hold stays on.
+		run.supervisor.restart();
+		const second = await run.waitForEvent('run/spawned', 2);
+		expect(run.of('run/stop-requested')[0]).toMatchObject({pid: first, reason: 'manual', files: [{path: 'a.py'}, {path: 'b.py'}]});
+		expect(run.supervisor.held).toBe(true);
+		run.supervisor.changesReady([{path: 'c.py', kind: 'changed'}], Date.now());
+		run.supervisor.changesReady([{path: 'd.py', kind: 'changed'}], Date.now());
+		// The app stayed up: still the second instance, nothing stopped since.
+		expect(run.of('run/stop-requested')).toHaveLength(1);
+		expect(isAlive(second.pid)).toBe(true);
+		run.supervisor.hold(false);
+		await run.waitForEvent('run/spawned', 3);
+		expect(run.of('run/stop-requested')[1]?.files.map(file => file.path)).toEqual(['c.py', 'd.py']);
+		// Releasing with nothing pending restarts nothing.
+		run.supervisor.hold(true);
+		run.supervisor.hold(false);
+		run.supervisor.restart();
+		await run.waitForEvent('run/spawned', 4);
+		expect(run.of('run/stop-requested')).toHaveLength(3);
+	});
+});
