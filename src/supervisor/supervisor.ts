@@ -11,13 +11,11 @@
 // shuts down in parallel with the debounce), but the next app is spawned only after the batch has
 // closed, so it always sees the final content of every file.
 
-import {mkdirSync} from 'node:fs';
-import path from 'node:path';
-import {buildAppEnv} from './app-env.js';
 import {nextBackoff} from './crash-backoff.js';
 import type {EventBus} from './event-bus.js';
 import type {ChangedFile, StopReason, SupervisorState} from './events.js';
-import {spawnApp, SpawnError, type AppProcess} from './spawn-app.js';
+import {SpawnError, type AppProcess} from './spawn-app.js';
+import {startInstance} from './start-instance.js';
 import {StopControl, stopProcess} from './stop-process.js';
 import {findStrays, isGone} from './wait-for-gone.js';
 import type {Watchdog} from './watchdog.js';
@@ -358,56 +356,43 @@ export class Supervisor {
 	private async spawnNext(wanted: Wanted): Promise<SpawnError | undefined> {
 		clearTimeout(this.crashTimer);
 		const restart = this.runs;
-		const {command, cwd, stateFile, restartArg} = this.options;
-		const fullCommand = restart > 0 && restartArg ? [...command, restartArg] : command;
 		this.setState('starting');
 		this.stderrTail = [];
-		try {
-			mkdirSync(path.dirname(stateFile), {recursive: true});
-		} catch {
-			// The app will report its own error when it tries to save; devtui must still start it.
-		}
-		const spawnStartedAt = this.now();
-		let app: AppProcess;
-		try {
-			app = await spawnApp({
-				command: fullCommand,
-				cwd,
-				env: buildAppEnv({
-					base: this.options.env ?? process.env,
-					restart,
-					stateFile,
-					extra: this.hooks.extraEnv?.(restart),
-					color: this.options.color ?? false,
-				}),
-				onLines: (stream, lines, pid) => {
-					if (stream === 'stderr') {
-						this.stderrTail.push(...lines.slice(-STDERR_TAIL_LINES));
-						if (this.stderrTail.length > STDERR_TAIL_LINES * 2) this.stderrTail.splice(0, this.stderrTail.length - STDERR_TAIL_LINES);
-					}
-					this.hooks.bus.emit({type: 'run/output', pid, stream, lines});
-				},
-				now: this.now,
-			});
-		} catch (error) {
-			const failure = error instanceof SpawnError ? error : new SpawnError(String(error), undefined);
-			this.hooks.bus.emit({type: 'run/spawn-failed', restart, command: fullCommand, message: failure.message});
+		const started = await startInstance(
+			{
+				...this.options,
+				env: this.options.env ?? process.env,
+				color: this.options.color ?? false,
+				extraEnv: this.hooks.extraEnv?.(restart),
+			},
+			restart,
+			(stream, lines, pid) => {
+				if (stream === 'stderr' && pid === this.current?.pid) {
+					this.stderrTail.push(...lines.slice(-STDERR_TAIL_LINES));
+					if (this.stderrTail.length > STDERR_TAIL_LINES * 2) this.stderrTail.splice(0, this.stderrTail.length - STDERR_TAIL_LINES);
+				}
+				this.hooks.bus.emit({type: 'run/output', pid, stream, lines});
+			},
+			this.now,
+		);
+		if (!started.ok) {
+			this.hooks.bus.emit({type: 'run/spawn-failed', restart, command: started.command, message: started.error.message});
 			this.setState('crashed');
 			if (restart > 0) this.scheduleCrashRestart(0);
-			return failure;
+			return started.error;
 		}
+		const {app} = started;
 		this.runs++;
 		this.current = app;
 		void app.exited.then(() => this.notify());
 		this.hooks.watchdog?.track(app.pgid);
-		const spawnedAt = this.now();
 		this.hooks.bus.emit({
 			type: 'run/spawned',
 			pid: app.pid,
 			restart,
-			command: fullCommand,
-			spawnMs: spawnedAt - spawnStartedAt,
-			...(wanted.firstChangeAt === undefined ? {} : {changeToSpawnMs: spawnedAt - wanted.firstChangeAt}),
+			command: started.command,
+			spawnMs: started.spawnMs,
+			...(wanted.firstChangeAt === undefined ? {} : {changeToSpawnMs: this.now() - wanted.firstChangeAt}),
 		});
 		this.setState('running');
 		return undefined;
