@@ -1,6 +1,6 @@
 // The built CLI end to end, headless: real files edited, real processes restarted, real signals.
 
-import {mkdtempSync, writeFileSync, cpSync} from 'node:fs';
+import {cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
@@ -86,6 +86,38 @@ describe('devtui --no-tui', () => {
 		await cli.waitForLine(/READY .*args=\[\]/);
 		cli.kill('SIGTERM');
 		await cli.exit;
+	});
+
+	it('a burst of 100 writes to 20 files gives exactly one restart, which sees the last write', async () => {
+		const cwd = project();
+		writeFileSync(
+			path.join(cwd, 'reader.mjs'),
+			"import {existsSync, readFileSync} from 'node:fs';\nconst seen = existsSync('burst-19.txt') ? readFileSync('burst-19.txt', 'utf8') : 'none';\nconsole.log(`READY pid=${process.pid} restart=${process.env.DEVTUI_RESTART} seen=${seen}`);\nsetInterval(() => {}, 1000);\n",
+		);
+		const run = start(['--no-tui', '--', 'node', 'reader.mjs'], cwd);
+		await run.waitForLine(/READY .*restart=0/);
+		await run.waitForLine(/watching/);
+		for (let i = 0; i < 100; i++) writeFileSync(path.join(cwd, `burst-${i % 20}.txt`), `write ${i}`);
+		expect(await run.waitForLine(/READY .*restart=1/)).toMatch(/seen=write 99$/);
+		// A later, separate change is restart #2: nothing from the burst was left over in between.
+		writeFileSync(path.join(cwd, 'after.txt'), 'x');
+		await run.waitForLine(/READY .*restart=2/);
+		expect(run.lines(/\[devtui\] restart #/)).toHaveLength(2);
+		expect(run.stderr.join('\n')).toMatch(/20 changes: burst-0\.txt \(added\)/);
+	});
+
+	it('files the app writes into an ignored directory restart nothing', async () => {
+		const cwd = project();
+		cpSync(fixture('writes-logs.mjs'), path.join(cwd, 'writes-logs.mjs'));
+		writeFileSync(path.join(cwd, '.gitignore'), 'cache/\n');
+		const run = start(['--no-tui', '--', 'node', 'writes-logs.mjs'], cwd);
+		await run.waitForLine(/READY .*restart=0/);
+		await run.waitForLine(/watching/);
+		// Let the app write a good number of times, then make one real change: it must be restart #1.
+		await waitFor(() => existsSync(path.join(cwd, 'cache/entry-4.json')));
+		writeFileSync(path.join(cwd, 'writes-logs.mjs'), `${readFileSync(path.join(cwd, 'writes-logs.mjs'), 'utf8')}\n// edit\n`);
+		await run.waitForLine(/READY .*restart=1/);
+		expect(run.lines(/\[devtui\] (\d+ changes|change):/)).toEqual(['[devtui] change: writes-logs.mjs (changed)']);
 	});
 
 	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
