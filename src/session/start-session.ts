@@ -44,6 +44,9 @@ const belongsToApp = (pid: number, appPid: number | undefined): boolean => {
 	return false;
 };
 
+/** How long to wait, after the app's processes are gone, for its control connection to deliver the rest. */
+const APP_DRAIN_MS = 200;
+
 const joinPythonPath = (first: string, existing: string | undefined): string =>
 	existing ? `${first}${path.delimiter}${existing}` : first;
 
@@ -88,6 +91,20 @@ export const startSession = async (
 		}
 	};
 
+	// The kernel can report the app's group gone before devtui has read the app's last messages
+	// (a phase end, the state announcement); its connection closing means they are all in.
+	let appDisconnected: (() => void) | undefined;
+	const drainAppConnection = async (): Promise<void> => {
+		if (!server.app) return;
+		let timer: NodeJS.Timeout | undefined;
+		await new Promise<void>(resolve => {
+			appDisconnected = resolve;
+			timer = setTimeout(resolve, APP_DRAIN_MS);
+		});
+		clearTimeout(timer);
+		appDisconnected = undefined;
+	};
+
 	let server: ControlServer;
 	try {
 		server = await createControlServer({
@@ -95,6 +112,7 @@ export const startSession = async (
 			isAppProcess: pid => belongsToApp(pid, supervisor?.pid),
 			onMessage,
 			onProblem: message => bus.emit({type: 'channel/problem', message}),
+			onDisconnect: () => appDisconnected?.(),
 		});
 	} catch (error) {
 		socket.cleanup();
@@ -129,6 +147,7 @@ export const startSession = async (
 					PYTHONPATH: joinPythonPath(pythonClientDir(), env.PYTHONPATH),
 				};
 			},
+			afterExit: drainAppConnection,
 			beforeStop: ({reason, files, deadline, timeoutMs}) => {
 				server.send({type: 'shutdown', v: PROTOCOL_VERSION, reason, files, deadline, timeoutMs});
 			},

@@ -46,6 +46,8 @@ export interface SupervisorHooks {
 	extraEnv?: (restart: number) => Record<string, string>;
 	/** Runs right before the stop signal is sent. */
 	beforeStop?: (info: {pid: number; reason: StopReason; files: ChangedFile[]; deadline: number; timeoutMs: number}) => void;
+	/** Runs once the old process group is gone, before `run/exited` (the app's last messages drain here). */
+	afterExit?: () => Promise<void>;
 	/** Runs after the old app is gone and before the next one starts (state validation goes here). */
 	betweenRuns?: (info: {stopStartedAt: number; restart: number}) => Promise<void>;
 }
@@ -287,6 +289,7 @@ export class Supervisor {
 			now: this.now,
 		});
 		this.hooks.watchdog?.track(undefined);
+		await this.hooks.afterExit?.();
 		this.stopControl = undefined;
 		this.current = undefined;
 		this.hooks.bus.emit({
@@ -323,6 +326,7 @@ export class Supervisor {
 		this.stopControl = undefined;
 		await app.outputDone;
 		this.hooks.watchdog?.track(undefined);
+		await this.hooks.afterExit?.();
 		this.current = undefined;
 		this.hooks.bus.emit({
 			type: 'run/exited',

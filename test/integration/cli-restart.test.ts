@@ -102,7 +102,7 @@ describe('devtui --no-tui', () => {
 		// A later, separate change is restart #2: nothing from the burst was left over in between.
 		writeFileSync(path.join(cwd, 'after.txt'), 'x');
 		await run.waitForLine(/READY .*restart=2/);
-		expect(run.lines(/\[devtui\] restart #/)).toHaveLength(2);
+		expect(run.lines(/\[devtui\] restart #\d+: started/)).toHaveLength(2);
 		expect(run.stderr.join('\n')).toMatch(/20 changes: burst-0\.txt \(added\)/);
 	});
 
