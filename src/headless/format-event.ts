@@ -49,16 +49,15 @@ export const formatEvent = (event: SupervisorEvent): string | undefined => {
 			return event.pending.length === 0 ? 'restarts held: changes will wait' : `held: ${event.pending.length} pending (${formatFiles(event.pending)})`;
 		case 'supervisor/error':
 			return `error: ${event.message}`;
+		// The restart's timeline line says all of these at once; printed one by one they drown the app's own lines.
 		case 'app/hello':
-			return `app pid ${event.pid} connected (${event.client})`;
+			return event.restart === 0 ? `app pid ${event.pid} connected (${event.client})` : undefined;
 		case 'app/ready':
-			return event.source === 'spawn' ? undefined : `ready after ${formatDuration(event.bootMs)} (${event.source === 'client' ? 'the app said so' : `by ${event.source}`})`;
+			return undefined;
 		case 'restart/completed':
 			return formatTimeline(event.timeline);
 		case 'app/phase':
-			return event.event === 'start'
-				? undefined
-				: `phase ${event.name} ${event.ok === false ? `failed${event.error ? `: ${event.error}` : ''}` : 'done'}`;
+			return event.event === 'end' && event.ok === false ? `phase ${event.name} failed${event.error ? `: ${event.error}` : ''}` : undefined;
 		case 'app/extend':
 			return `app asked for ${formatDuration(event.requestedMs)} more; deadline moved by ${formatDuration(event.grantedMs)}`;
 		case 'app/state-saved':
