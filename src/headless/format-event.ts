@@ -23,6 +23,8 @@ export const formatEvent = (event: SupervisorEvent): string | undefined => {
 			return `watching ${event.paths.join(', ')}${event.polling ? ' by polling' : ''} (ready in ${formatDuration(event.durationMs)})`;
 		case 'watch/error':
 			return `watcher: ${event.message}`;
+		case 'watch/feedback-loop':
+			return `feedback loop: the app rewrites ${event.file} right after every start (${event.batches} restarts in a row); restarts are held. Ignore that file (--ignore) and press p, or restart with r`;
 		case 'watch/changed':
 			return `${event.files.length === 1 ? 'change' : `${event.files.length} changes`}: ${formatFiles(event.files)}`;
 		case 'run/spawned':

@@ -15,6 +15,7 @@ import {liveTreeAndGroup, readProcess, readProcessTable} from '../supervisor/pro
 import {Supervisor} from '../supervisor/supervisor.js';
 import {startWatchdog} from '../supervisor/watchdog.js';
 import {foldTimeline, initialTimelineState} from '../timeline/restart-timeline.js';
+import {createFeedbackDetector, DEFAULT_FEEDBACK_POLICY} from '../watcher/feedback-detector.js';
 import {watchFiles, type FileWatcher} from '../watcher/watch-files.js';
 
 export interface Session {
@@ -127,8 +128,11 @@ export const startSession = async (
 		timeline = foldTimeline(timeline, event);
 		if (timeline.completed && event.type !== 'restart/completed') bus.emit({type: 'restart/completed', timeline: timeline.completed});
 	});
+	const feedback = createFeedbackDetector();
 	const stopExpecting = bus.subscribe(event => {
-		if (event.type === 'run/spawned') server.expect({restart: event.restart, pid: event.pid});
+		if (event.type !== 'run/spawned') return;
+		server.expect({restart: event.restart, pid: event.pid});
+		feedback.spawned(event.at);
 	});
 
 	const watchdog = startWatchdog();
@@ -188,7 +192,17 @@ export const startSession = async (
 		options,
 		bus,
 		onChangeStart: () => running.changeStarted(),
-		onBatch: (files, _batch, firstChangeAt) => running.changesReady(files, firstChangeAt),
+		onBatch: (files, _batch, firstChangeAt) => {
+			const looping = feedback.batch(
+				files.map(file => file.path),
+				firstChangeAt,
+			);
+			if (looping !== undefined && !running.held) {
+				running.hold(true);
+				bus.emit({type: 'watch/feedback-loop', file: looping, batches: DEFAULT_FEEDBACK_POLICY.batches});
+			}
+			running.changesReady(files, firstChangeAt);
+		},
 	});
 
 	let closing: Promise<void> | undefined;

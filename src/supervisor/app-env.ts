@@ -1,5 +1,7 @@
 // The environment a supervised app runs with: the parent's, plus what the restart protocol promises.
 
+import {INSTANCE_ENV, newInstanceMarker} from './instance-marker.js';
+
 export interface AppEnvInput {
 	base: NodeJS.ProcessEnv;
 	restart: number;
@@ -17,6 +19,7 @@ export const buildAppEnv = ({base, restart, stateFile, extra = {}, color}: AppEn
 	// The app writes into a pipe, so it would drop its colours unless told where they end up.
 	if (color && env.NO_COLOR === undefined) env.FORCE_COLOR ??= '1';
 	Object.assign(env, extra, {
+		[INSTANCE_ENV]: newInstanceMarker(),
 		DEVTUI: '1',
 		DEVTUI_RESTART: String(restart),
 		DEVTUI_STATE_FILE: stateFile,

@@ -59,6 +59,8 @@ interface EventPayloads {
 	'watch/error': {message: string};
 	/** A batch of changes closed: the quiet time passed with no further change. */
 	'watch/changed': {batch: number; files: ChangedFile[]; firstChangeAt: number};
+	/** The app keeps rewriting a watched file right after it starts; restarts are held. */
+	'watch/feedback-loop': {file: string; batches: number};
 	/** The supervisor moved to another state. */
 	'supervisor/state': {state: SupervisorState; previous: SupervisorState};
 	/** Automatic restarts were held (postponed) or released; `pending` are the changes waiting. */

@@ -10,6 +10,8 @@ export interface ProcessInfo {
 	pgid: number;
 	/** One-letter state from /proc/<pid>/stat: R, S, D, Z, T, ... */
 	state: string;
+	/** Start time in clock ticks since boot: with the pid, it names a process even after pid reuse. */
+	startTime: number;
 }
 
 export const hasProcfs = (() => {
@@ -29,9 +31,9 @@ export const parseStat = (text: string): ProcessInfo | undefined => {
 	if (open < 0 || close < open) return undefined;
 	const pid = Number(text.slice(0, open).trim());
 	const fields = text.slice(close + 2).split(' ');
-	const [state, ppid, pgid] = [fields[0], Number(fields[1]), Number(fields[2])];
+	const [state, ppid, pgid, startTime] = [fields[0], Number(fields[1]), Number(fields[2]), Number(fields[19] ?? 0)];
 	if (!state || !Number.isInteger(pid) || !Number.isInteger(ppid) || !Number.isInteger(pgid)) return undefined;
-	return {pid, ppid, pgid, state};
+	return {pid, ppid, pgid, state, startTime};
 };
 
 export const readProcess = (pid: number): ProcessInfo | undefined => {

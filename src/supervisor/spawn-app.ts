@@ -5,6 +5,9 @@
 import {once} from 'node:events';
 import {execa} from 'execa';
 import {createLineSplitter} from './line-splitter.js';
+import {trackStrays, type StrayTracker} from './stray-tracker.js';
+import {INSTANCE_ENV} from './instance-marker.js';
+import {readProcess} from './process-table.js';
 import type {OutputStream} from './events.js';
 
 export interface AppExit {
@@ -23,6 +26,12 @@ export interface AppProcess {
 	exit: AppExit | undefined;
 	/** Settles when both output streams have ended and every line was delivered. */
 	outputDone: Promise<void>;
+	/** Descendants that left the process group, remembered while they were still linked to the app. */
+	strays: StrayTracker;
+	/** The DEVTUI_INSTANCE value every descendant inherits, if one was set. */
+	marker: string | undefined;
+	/** The app's start time in clock ticks since boot (0 where /proc is missing). */
+	startTime: number;
 }
 
 export interface SpawnAppInput {
@@ -118,6 +127,10 @@ export const spawnApp = async ({command, cwd, env, onLines, now = Date.now}: Spa
 			});
 		}),
 		outputDone,
+		strays: trackStrays(pid, pid),
+		marker: env[INSTANCE_ENV],
+		startTime: readProcess(pid)?.startTime ?? 0,
 	};
+	void app.exited.then(() => app.strays.stop());
 	return app;
 };

@@ -118,11 +118,13 @@ export class Supervisor {
 
 	/** A batch of changes closed. An empty batch only restarts an app that was already stopped for it. */
 	changesReady(files: ChangedFile[], firstChangeAt?: number): void {
-		if (this.heldFiles) {
+		if (this.heldFiles && !this.stoppedEarly) {
 			this.heldFiles = mergeFiles(this.heldFiles, files);
 			this.hooks.bus.emit({type: 'supervisor/held', held: true, pending: this.heldFiles});
 			return;
 		}
+		// Held while this batch was already stopping the app (a feedback loop was just detected):
+		// bring the app back once, then hold from here on.
 		this.batchOpen = false;
 		if (files.length > 0 || this.stoppedEarly) this.want('change', files, firstChangeAt);
 		this.stoppedEarly = false;

@@ -2,6 +2,7 @@
 // A zombie counts as gone: an orphaned zombie is only waiting for PID 1 to reap it (about a
 // second late on some machines), and waiting for that would delay every restart for nothing.
 
+import {findMarkedOrphans} from './instance-marker.js';
 import {hasProcfs, liveTreeAndGroup, readProcess, readProcessTable, isZombie} from './process-table.js';
 import {groupExists} from './signal-processes.js';
 import type {AppProcess} from './spawn-app.js';
@@ -10,9 +11,12 @@ import type {AppProcess} from './spawn-app.js';
 // (once their parent dies they are re-parented to PID 1 and the link is lost).
 export const findStrays = (app: AppProcess): number[] => {
 	if (!hasProcfs) return [];
-	return liveTreeAndGroup(readProcessTable(), app.pid, app.pgid)
+	const table = readProcessTable();
+	const linked = liveTreeAndGroup(table, app.pid, app.pgid)
 		.filter(info => info.pgid !== app.pgid)
 		.map(info => info.pid);
+	const marked = app.marker ? findMarkedOrphans(table, app.marker, app.startTime, app.pgid) : [];
+	return [...new Set([...linked, ...marked, ...app.strays.alive()])];
 };
 
 const pidAlive = (pid: number): boolean => {

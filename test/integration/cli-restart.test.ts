@@ -120,6 +120,22 @@ describe('devtui --no-tui', () => {
 		expect(run.lines(/\[devtui\] (\d+ changes|change):/)).toEqual(['[devtui] change: writes-logs.mjs (changed)']);
 	});
 
+	it('detects a feedback loop, names the file, and holds restarts instead of looping', async () => {
+		const cwd = project();
+		cpSync(fixture('feedback-writer.mjs'), path.join(cwd, 'feedback-writer.mjs'));
+		const run = start(['--no-tui', '--', 'node', 'feedback-writer.mjs'], cwd);
+		await run.waitForLine(/feedback loop: the app rewrites out\.txt right after every start/, {timeout: 20_000});
+		// The app is brought back once more; its next write is held, not restarted.
+		await run.waitForLine(/\[devtui\] held: 1 pending \(out\.txt \(changed\)\)/);
+		const restarts = run.lines(/\[devtui\] restart #\d+: started/).length;
+		expect(restarts).toBeGreaterThanOrEqual(3);
+		expect(restarts).toBeLessThanOrEqual(5);
+		// A deliberate change while held is also held: nothing restarts until the developer says so.
+		writeFileSync(path.join(cwd, 'feedback-writer.mjs'), `${readFileSync(path.join(cwd, 'feedback-writer.mjs'), 'utf8')}// edit\n`);
+		await run.waitForLine(/\[devtui\] held: 2 pending/);
+		expect(run.lines(/\[devtui\] restart #\d+: started/)).toHaveLength(restarts);
+	});
+
 	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
 		it(`${signal} to devtui stops the app gracefully and exits 0`, async () => {
 			const cwd = project();

@@ -3,6 +3,7 @@ import {fixture, supervise} from '../helpers/supervise.js';
 import {isAlive, pidsIn} from '../helpers/process-alive.js';
 import {waitFor} from '../helpers/wait-for.js';
 import net from 'node:net';
+import {readFileSync} from 'node:fs';
 
 const running: Array<{supervisor: {quit: (o?: {force?: boolean}) => Promise<void>}}> = [];
 const track = <T extends {supervisor: {quit: (o?: {force?: boolean}) => Promise<void>}}>(run: T): T => {
@@ -262,5 +263,22 @@ describe('holding restarts (postpone)', () => {
 		run.supervisor.restart();
 		await run.waitForEvent('run/spawned', 4);
 		expect(run.of('run/stop-requested')).toHaveLength(3);
+	});
+});
+
+describe('descendants that escape the process group', () => {
+	it('finds a daemonized grandchild (setsid, re-parented to PID 1, ignoring SIGTERM) and kills it too', async () => {
+		const run = track(supervise([process.execPath, fixture('daemonizer.mjs')], {timeoutMs: 500}));
+		await run.supervisor.start();
+		await run.waitForOutput(/READY/);
+		const escaped = pidsIn(await run.waitForOutput(/ESCAPED/))[0]!;
+		await waitFor(() => {
+			const stat = readFileSync(`/proc/${escaped}/stat`, 'utf8');
+			return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1] === '1';
+		}, {message: 'the escaped process to be re-parented to PID 1'});
+		run.supervisor.restart();
+		await run.waitForEvent('run/spawned', 2);
+		expect(isAlive(escaped)).toBe(false);
+		expect(run.of('run/force-killed')[0]?.reason).toBe('timeout');
 	});
 });

@@ -1,0 +1,46 @@
+import {describe, expect, it} from 'vitest';
+import {createFeedbackDetector} from '../../src/watcher/feedback-detector.js';
+
+describe('feedback loop detector', () => {
+	it('names the file when it changes right after each of three spawns', () => {
+		const detector = createFeedbackDetector({withinMs: 1500, batches: 3});
+		let now = 0;
+		const cycle = (files: string[], after: number) => {
+			detector.spawned(now);
+			now += after;
+			const result = detector.batch(files, now);
+			now += 100;
+			return result;
+		};
+		expect(cycle(['out.log', 'app.py'], 50)).toBeUndefined();
+		expect(cycle(['out.log'], 40)).toBeUndefined();
+		expect(cycle(['out.log', 'other.txt'], 60)).toBe('out.log');
+	});
+
+	it('does not flag a developer who saves a file a few seconds after each restart', () => {
+		const detector = createFeedbackDetector({withinMs: 1500, batches: 3});
+		for (let i = 0; i < 10; i++) {
+			detector.spawned(i * 10_000);
+			expect(detector.batch(['app.py'], i * 10_000 + 3000)).toBeUndefined();
+		}
+	});
+
+	it('needs the same file every time, in a row', () => {
+		const detector = createFeedbackDetector({withinMs: 1500, batches: 3});
+		detector.spawned(0);
+		expect(detector.batch(['a'], 10)).toBeUndefined();
+		detector.spawned(100);
+		expect(detector.batch(['b'], 110)).toBeUndefined();
+		detector.spawned(200);
+		expect(detector.batch(['b'], 210)).toBeUndefined();
+		// A calm batch breaks the streak.
+		detector.spawned(300);
+		expect(detector.batch(['b'], 5000)).toBeUndefined();
+		detector.spawned(6000);
+		expect(detector.batch(['b'], 6010)).toBeUndefined();
+		detector.spawned(7000);
+		expect(detector.batch(['b'], 7010)).toBeUndefined();
+		detector.spawned(8000);
+		expect(detector.batch(['b'], 8010)).toBe('b');
+	});
+});
