@@ -51,6 +51,25 @@ describe('the packed tarball', () => {
 		expect(readdirSync(path.join(project, 'node_modules/devtui/dist/src'))).toContain('cli.js');
 	});
 
+	it('ships both clients: `devtui/client` imports, and a supervised Python app imports devtui_client', async () => {
+		const project = path.join(work, 'project');
+		expect(packedFiles).toContain('src/client/python/devtui_client.py');
+		const kind = execFileSync(process.execPath, ['--input-type=module', '-e', "import('devtui/client').then(m => console.log(typeof m.ready, typeof m.onShutdown))"], {
+			cwd: project,
+			encoding: 'utf8',
+		}).trim();
+		expect(kind).toBe('function function');
+		writeFileSync(path.join(project, 'app.py'), 'import devtui_client\nprint("CLIENT", devtui_client.__version__, flush=True)\nimport time\ntime.sleep(60)\n');
+		const child = spawn(path.join(project, 'node_modules/.bin/devtui'), ['--no-tui', '--', 'python3', 'app.py'], {cwd: project, stdio: ['ignore', 'pipe', 'pipe']});
+		let out = '';
+		child.stdout.on('data', chunk => (out += chunk));
+		child.stderr.on('data', chunk => (out += chunk));
+		const exited = new Promise<number | null>(resolve => child.on('close', code => resolve(code)));
+		await waitFor(() => /CLIENT \d+\.\d+/.test(out), {message: () => `the client to import; output: ${out}`});
+		child.kill('SIGTERM');
+		expect(await exited).toBe(0);
+	});
+
 	it('supervises and restarts an app there, headless, and quits cleanly on SIGTERM', async () => {
 		const project = path.join(work, 'project');
 		writeFileSync(
