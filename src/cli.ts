@@ -9,6 +9,7 @@ import {attachHeadless} from './headless/attach-headless.js';
 import {startSession, type Session} from './session/start-session.js';
 import {createEventBus} from './supervisor/event-bus.js';
 import {SpawnError} from './supervisor/spawn-app.js';
+import {loadDashboard} from './tui/load-dashboard.js';
 
 const fail = (message: string): never => {
 	process.stderr.write(`devtui: ${message}\n`);
@@ -24,7 +25,18 @@ const main = async (): Promise<void> => {
 	const {options} = loaded;
 	const bus = createEventBus();
 	const color = Boolean(process.stderr.isTTY) && process.env.NO_COLOR === undefined;
-	attachHeadless(bus, {json: options.json}, {stdout: process.stdout, stderr: process.stderr, color});
+	// The dashboard needs keys as well as a screen; without a terminal on stdin it is headless.
+	const dashboard =
+		options.tui && process.stdin.isTTY
+			? (await loadDashboard(process.env)).prepareDashboard({
+					bus,
+					options,
+					stdout: process.stdout,
+					stdin: process.stdin,
+					color: Boolean(process.stdout.isTTY) && process.env.NO_COLOR === undefined,
+				})
+			: undefined;
+	if (!dashboard) attachHeadless(bus, {json: options.json}, {stdout: process.stdout, stderr: process.stderr, color});
 
 	let session: Session;
 	try {
@@ -42,8 +54,12 @@ const main = async (): Promise<void> => {
 			return;
 		}
 		quitting = true;
-		void session.close({force}).then(() => process.exit(0));
+		void session.close({force}).then(() => {
+			dashboard?.unmount();
+			process.exit(0);
+		});
 	};
+	dashboard?.mount({session, quit: () => quit('q')});
 	// A second Ctrl-C while stopping means "stop waiting": the app is force-killed.
 	process.on('SIGINT', () => quit('SIGINT', quitting));
 	process.on('SIGTERM', () => quit('SIGTERM'));

@@ -24,9 +24,9 @@ export const formatTimeline = (timeline: RestartTimeline): string => {
 		parts.push(`stop ${formatDuration(timeline.stopMs)}${forced}${appPhases}`);
 	}
 	parts.push(...devtui.map(phaseText));
-	const what = timeline.restart === 0 ? 'first start' : `restart #${timeline.restart}`;
+	const what = timeline.outcome === 'stopped' ? 'app' : timeline.restart === 0 ? 'first start' : `restart #${timeline.restart}`;
 	const outcome =
-		timeline.outcome === 'ready' ? 'ready' : timeline.outcome === 'crashed' ? 'crashed' : timeline.outcome === 'spawn-failed' ? 'failed to start' : 'in progress';
+		{ready: 'ready', crashed: 'crashed', 'spawn-failed': 'failed to start', stopped: 'stopped', 'in-progress': 'in progress'}[timeline.outcome];
 	const total = timeline.totalMs === undefined ? '' : ` in ${formatDuration(timeline.totalMs)}`;
 	return `${what} ${outcome}${total}: ${parts.join(', ')}`;
 };

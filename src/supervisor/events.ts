@@ -49,7 +49,7 @@ export interface RestartTimeline {
 	interruptedPhase?: string;
 	/** From the start of the restart until the new instance was ready (or failed). */
 	totalMs?: number;
-	outcome: 'ready' | 'crashed' | 'spawn-failed' | 'in-progress';
+	outcome: 'ready' | 'crashed' | 'spawn-failed' | 'stopped' | 'in-progress';
 }
 
 interface EventPayloads {
@@ -87,6 +87,8 @@ interface EventPayloads {
 		byDevtui: boolean;
 		stopMs?: number;
 		forced: boolean;
+		/** Whether a new instance follows this stop (false after `k` on a running app, or on quit). */
+		restarting: boolean;
 	};
 	/** The app exited by itself with a failure. Follows `run/exited`. */
 	'run/crashed': {

@@ -304,6 +304,7 @@ export class Supervisor {
 			byDevtui: true,
 			stopMs: result.stopMs,
 			forced: result.forced,
+			restarting: !this.killOnly && !this.quitWanted,
 		});
 		this.setState('exited');
 		await this.hooks.betweenRuns?.({stopStartedAt, restart: this.runs});
@@ -339,6 +340,7 @@ export class Supervisor {
 			uptimeMs,
 			byDevtui: false,
 			forced: false,
+			restarting: false,
 		});
 		if (exit.code === 0) {
 			this.crashes = 0;

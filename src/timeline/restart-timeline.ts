@@ -98,7 +98,10 @@ export const foldTimeline = (state: TimelineState, event: SupervisorEvent): Time
 		case 'run/exited': {
 			if (!timeline || !event.byDevtui) return base;
 			const next = closeRunning(endPhase(endPhase(timeline, 'wait for exit', event.at, 'ok'), 'force kill', event.at, 'ok'), event.at, 'interrupted');
-			return {...base, current: startPhase({...next, stopMs: event.stopMs}, 'state check', 'devtui', event.at)};
+			const stopped = {...next, stopMs: event.stopMs};
+			// A stop that no start follows (a kill, quitting) ends its timeline here.
+			if (!event.restarting) return complete(stopped, event.at, 'stopped');
+			return {...base, current: startPhase(stopped, 'state check', 'devtui', event.at)};
 		}
 		case 'state/validated':
 			return timeline ? {...base, current: endPhase(timeline, 'state check', event.at, 'ok')} : base;

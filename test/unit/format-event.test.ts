@@ -25,7 +25,7 @@ describe('headless lines', () => {
 		expect(formatEvent({type: 'run/spawned', at, pid: 8, restart: 2, command: ['x'], spawnMs: 3, changeToSpawnMs: 61})).toBe(
 			'restart #2: started pid 8 (61 ms after the change)',
 		);
-		expect(formatEvent({type: 'run/exited', at, pid: 7, restart: 0, code: null, signal: 'SIGTERM', uptimeMs: 1, byDevtui: true, stopMs: 12, forced: false})).toBe(
+		expect(formatEvent({type: 'run/exited', at, pid: 7, restart: 0, code: null, signal: 'SIGTERM', uptimeMs: 1, byDevtui: true, stopMs: 12, forced: false, restarting: true})).toBe(
 			'pid 7 stopped in 12 ms',
 		);
 		expect(formatEvent({type: 'run/crashed', at, pid: 7, code: 3, signal: null, uptimeMs: 80, stderrTail: []})).toBe(

@@ -1,0 +1,64 @@
+// The files behind the current or last restart (+ added, ~ changed, - removed), or, while
+// restarts are held, the changes waiting for the one restart the release will cause.
+
+import {Box, Text} from 'ink';
+import type {ChangeKind} from '../src/options.js';
+import {formatClock, plural} from '../src/store/format.js';
+import type {ChangesView} from '../src/store/selectors.js';
+import {PaneTitle} from './PaneTitle.js';
+import {glyphs, toneColor, type Tone} from './theme.js';
+
+export interface ChangesPaneProps {
+	view: ChangesView;
+	/** First row shown (the pane scrolls when focused). */
+	top: number;
+	focused: boolean;
+	width: number;
+	height: number;
+}
+
+const KIND: Record<ChangeKind, {glyph: string; tone: Tone}> = {
+	added: {glyph: glyphs.added, tone: 'ok'},
+	changed: {glyph: glyphs.changed, tone: 'warn'},
+	removed: {glyph: glyphs.removed, tone: 'error'},
+};
+
+const titleOf = (view: ChangesView): {title: string; detail: string; tone: Tone} => {
+	if (view.mode === 'held') return {title: 'Held', detail: `${plural(view.files.length, 'change')} pending`, tone: 'warn'};
+	if (view.mode === 'none') return {title: 'Changes', detail: '', tone: 'dim'};
+	const what = view.trigger === 'manual' ? 'manual restart' : plural(view.files.length, 'file');
+	return {title: 'Changes', detail: `${what}${view.at === undefined ? '' : ` · ${formatClock(view.at)}`}`, tone: 'dim'};
+};
+
+const emptyText = (view: ChangesView): string => {
+	if (view.mode === 'held') return 'restarts held: changes wait here (p releases, r restarts now)';
+	if (view.mode === 'none') return 'no changes yet';
+	return view.trigger === 'manual' ? 'restarted by request, no file changes' : 'no files';
+};
+
+export const ChangesPane = ({view, top, focused, width, height}: ChangesPaneProps) => {
+	const {title, detail, tone} = titleOf(view);
+	const rows = Math.max(0, height - 1);
+	const first = Math.min(top, Math.max(0, view.files.length - rows));
+	const overflow = view.files.length - first > rows;
+	const shown = view.files.slice(first, first + (overflow ? rows - 1 : rows));
+	return (
+		<Box flexDirection="column" width={width} height={height} overflow="hidden">
+			<PaneTitle title={title} detail={detail} detailTone={tone} focused={focused} width={width} />
+			{view.files.length === 0 && rows > 0 ? (
+				<Text dimColor wrap="truncate-end">
+					{`  ${emptyText(view)}`}
+				</Text>
+			) : null}
+			{shown.map(file => (
+				<Box key={file.path} width={width} height={1}>
+					<Text wrap="truncate-middle">
+						<Text color={toneColor(KIND[file.kind].tone)}>{` ${KIND[file.kind].glyph} `}</Text>
+						{file.path}
+					</Text>
+				</Box>
+			))}
+			{overflow ? <Text dimColor>{`   … ${plural(view.files.length - first - shown.length, 'more file')}`}</Text> : null}
+		</Box>
+	);
+};

@@ -1,0 +1,61 @@
+// The top two rows: what runs and how it is doing (status, command, pid, uptime, restarts), then
+// what is watched and anything that needs attention (a notice, a chosen snapshot, quitting).
+
+import {Box, Text} from 'ink';
+import {formatSpan} from '../src/store/format.js';
+import type {AppStatus} from '../src/store/state.js';
+import {glyphs, statusTone, toneColor, type Tone} from './theme.js';
+
+export interface HeaderProps {
+	status: AppStatus;
+	command: string[];
+	pid?: number;
+	uptimeMs?: number;
+	restart: number;
+	watchPaths: string[];
+	polling: boolean;
+	/** The right side of the second row: the most important message, if any. */
+	message?: {tone: Tone; text: string};
+	width: number;
+}
+
+export const Header = ({status, command, pid, uptimeMs, restart, watchPaths, polling, message, width}: HeaderProps) => {
+	const facts = [
+		pid === undefined ? undefined : `pid ${pid}`,
+		uptimeMs === undefined ? undefined : `up ${formatSpan(uptimeMs)}`,
+		restart === 0 ? 'no restarts' : `${restart} ${restart === 1 ? 'restart' : 'restarts'}`,
+	].filter(Boolean);
+	const color = toneColor(statusTone(status));
+	return (
+		<Box flexDirection="column" width={width} height={2}>
+			<Box width={width} height={1}>
+				<Box flexShrink={0}>
+					<Text color={color} dimColor={statusTone(status) === 'dim'}>{`${glyphs.status} `}</Text>
+					<Text bold color={color}>
+						{status.padEnd(9)}
+					</Text>
+				</Box>
+				<Box flexGrow={1} flexShrink={1}>
+					<Text wrap="truncate-end">{command.join(' ')}</Text>
+				</Box>
+				<Box flexShrink={0} marginLeft={2}>
+					<Text dimColor>{facts.join(' · ')}</Text>
+				</Box>
+			</Box>
+			<Box width={width} height={1}>
+				<Box flexShrink={1} flexGrow={1}>
+					<Text dimColor wrap="truncate-end">
+						{`  watching ${watchPaths.join(', ') || '.'}${polling ? ' (polling)' : ''}`}
+					</Text>
+				</Box>
+				{message ? (
+					<Box flexShrink={1} marginLeft={2}>
+						<Text wrap="truncate-end" color={toneColor(message.tone)} dimColor={message.tone === 'dim'}>
+							{message.text}
+						</Text>
+					</Box>
+				) : null}
+			</Box>
+		</Box>
+	);
+};

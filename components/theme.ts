@@ -1,0 +1,65 @@
+// Semantic colours and glyphs: components ask for `theme.status.ok`, never for a raw colour, so
+// the dashboard keeps one calm visual language (one accent, green/yellow/red for meaning, dim
+// for everything secondary).
+
+import type {AppStatus} from '../src/store/state.js';
+
+export const theme = {
+	accent: 'cyan',
+	status: {ok: 'green', warn: 'yellow', error: 'red'},
+	/** Ink's dimColor is used for secondary text; this is for borders and rules. */
+	rule: 'gray',
+	stderr: 'red',
+} as const;
+
+export type Tone = 'accent' | 'ok' | 'warn' | 'error' | 'dim' | 'plain';
+
+export const toneColor = (tone: Tone): string | undefined => {
+	switch (tone) {
+		case 'accent':
+			return theme.accent;
+		case 'ok':
+			return theme.status.ok;
+		case 'warn':
+			return theme.status.warn;
+		case 'error':
+			return theme.status.error;
+		default:
+			return undefined;
+	}
+};
+
+export const statusTone = (status: AppStatus): Tone => {
+	switch (status) {
+		case 'ready':
+			return 'ok';
+		case 'starting':
+		case 'running':
+			return 'accent';
+		case 'stopping':
+		case 'held':
+			return 'warn';
+		case 'crashed':
+			return 'error';
+		case 'exited':
+			return 'dim';
+	}
+};
+
+export const glyphs = {
+	status: '●',
+	added: '+',
+	changed: '~',
+	removed: '-',
+	collapsed: '▸',
+	expanded: '▾',
+	cursor: '›',
+	bar: '█',
+	barRunning: '▒',
+	track: '·',
+	failed: '✗',
+	ok: '✓',
+	stderr: '┃',
+	rule: '─',
+	vertical: '│',
+} as const;

@@ -1,0 +1,53 @@
+// The dashboard's three contexts: the store (state in), the commands (intent out, to the core),
+// and the log formatter. Components reach them only through the accessor hooks, which throw
+// outside a provider so a missing provider is a clear error, not a silent default.
+
+import {createContext, useContext, type ReactNode} from 'react';
+import type {LogFormatter} from '../store/log-view.js';
+import type {DashboardStore} from '../store/store.js';
+
+/** What the dashboard can ask of the core. Implemented at the composition root. */
+export interface DashboardCommands {
+	restart(): void;
+	togglePostpone(): void;
+	forceKill(): void;
+	/** Quit gracefully; called again while quitting, force-kill and quit. */
+	quit(): void;
+	/** Reload the snapshot list (the browser opened). */
+	listSnapshots(): void;
+	/** Load this snapshot on the next start; undefined cancels. */
+	loadSnapshot(file: string | undefined): void;
+}
+
+const StoreContext = createContext<DashboardStore | undefined>(undefined);
+StoreContext.displayName = 'DashboardStoreContext';
+const CommandsContext = createContext<DashboardCommands | undefined>(undefined);
+CommandsContext.displayName = 'DashboardCommandsContext';
+const FormatContext = createContext<LogFormatter | undefined>(undefined);
+FormatContext.displayName = 'LogFormatContext';
+
+export interface DashboardProviderProps {
+	store: DashboardStore;
+	commands: DashboardCommands;
+	formatLog: LogFormatter;
+	children: ReactNode;
+}
+
+export const DashboardProvider = ({store, commands, formatLog, children}: DashboardProviderProps) => (
+	<StoreContext.Provider value={store}>
+		<CommandsContext.Provider value={commands}>
+			<FormatContext.Provider value={formatLog}>{children}</FormatContext.Provider>
+		</CommandsContext.Provider>
+	</StoreContext.Provider>
+);
+
+const required = <T,>(value: T | undefined, name: string): T => {
+	if (value === undefined) throw new Error(`${name} must be used within a DashboardProvider`);
+	return value;
+};
+
+export const useStore = (): DashboardStore => required(useContext(StoreContext), 'useStore');
+
+export const useCommands = (): DashboardCommands => required(useContext(CommandsContext), 'useCommands');
+
+export const useLogFormatter = (): LogFormatter => required(useContext(FormatContext), 'useLogFormatter');

@@ -1,0 +1,32 @@
+// Keys -> keymap -> command. The handler reads the store at the moment of the key (not a render's
+// copy), so a key pressed between two frames of a flood acts on the newest state, at once.
+
+import {useInput} from 'ink';
+import {useCallback, useRef} from 'react';
+import {keyContextOf, resolveKey, type KeyFlags} from '../keymap.js';
+import {pageSize, type Layout} from '../store/layout.js';
+import {useCommands, useStore} from './dashboard-context.js';
+import {runCommand} from './run-command.js';
+
+export const useKeymap = (layout: Layout, {isActive = true}: {isActive?: boolean} = {}): void => {
+	const store = useStore();
+	const commands = useCommands();
+	// The latest layout without re-subscribing to input on every resize.
+	const layoutRef = useRef(layout);
+	layoutRef.current = layout;
+	const handler = useCallback(
+		(input: string, key: KeyFlags) => {
+			const state = store.getState();
+			const resolved = resolveKey(input, key, keyContextOf(state));
+			if (!resolved) return;
+			runCommand(resolved, {
+				getState: store.getState,
+				dispatch: store.dispatch,
+				commands,
+				page: pageSize(layoutRef.current, state.ui.focus),
+			});
+		},
+		[store, commands],
+	);
+	useInput(handler, {isActive});
+};

@@ -1,0 +1,224 @@
+// Every key the dashboard understands, as named commands, in one place. The key handler resolves a
+// press to a command here; the footer and the help overlay list the same bindings, so what is
+// shown is always what works.
+
+import type {PaneId} from './store/state.js';
+
+export type CommandId =
+	| 'restart'
+	| 'postpone'
+	| 'forceKill'
+	| 'quit'
+	| 'interrupt'
+	| 'focusNext'
+	| 'focusPrevious'
+	| 'up'
+	| 'down'
+	| 'pageUp'
+	| 'pageDown'
+	| 'home'
+	| 'end'
+	| 'toggle'
+	| 'snapshots'
+	| 'filter'
+	| 'filterApply'
+	| 'filterClear'
+	| 'filterDelete'
+	| 'help'
+	| 'close';
+
+/** The parts of Ink's Key that bindings look at. */
+export interface KeyFlags {
+	upArrow?: boolean;
+	downArrow?: boolean;
+	pageUp?: boolean;
+	pageDown?: boolean;
+	home?: boolean;
+	end?: boolean;
+	return?: boolean;
+	escape?: boolean;
+	ctrl?: boolean;
+	meta?: boolean;
+	shift?: boolean;
+	tab?: boolean;
+	backspace?: boolean;
+	delete?: boolean;
+}
+
+type NamedKey = Exclude<keyof KeyFlags, 'ctrl' | 'meta' | 'shift'>;
+
+type Matcher = {input: string} | {key: NamedKey; shift?: boolean} | {ctrl: string};
+
+export type KeyMode = 'normal' | 'filter' | 'help';
+
+export interface KeyContext {
+	mode: KeyMode;
+	focus: PaneId;
+	browserOpen: boolean;
+	filterApplied: boolean;
+	held: boolean;
+	/** devtui is quitting: q and Ctrl-C now force-kill. */
+	quitting: boolean;
+}
+
+export interface Binding {
+	command: CommandId;
+	keys: readonly Matcher[];
+	/** How the keys are written in the footer and the help overlay. */
+	label: string;
+	/** The help overlay's line; empty for the second half of a pair (↑ beside ↓). */
+	help: string;
+	/** The footer's word, when the footer shows this binding in the context. */
+	hint?: string | ((context: KeyContext) => string);
+	section: 'app' | 'panes' | 'logs' | 'inspector';
+	/** @default ['normal'] */
+	modes?: readonly KeyMode[];
+	when?: (context: KeyContext) => boolean;
+}
+
+const everywhere: readonly KeyMode[] = ['normal', 'help'];
+const inTree = (context: KeyContext) => context.focus === 'inspector';
+
+export const BINDINGS: readonly Binding[] = [
+	{command: 'restart', keys: [{input: 'r'}], label: 'r', help: 'restart now (held changes included)', hint: 'restart', section: 'app', modes: everywhere},
+	{
+		command: 'postpone',
+		keys: [{input: 'p'}],
+		label: 'p',
+		help: 'postpone: hold restarts while changes pile up; again to release (one restart)',
+		hint: context => (context.held ? 'release' : 'hold'),
+		section: 'app',
+		modes: everywhere,
+	},
+	{command: 'forceKill', keys: [{input: 'k'}], label: 'k', help: 'force-kill the app now (SIGKILL to its group)', hint: 'kill', section: 'app', modes: everywhere},
+	{
+		command: 'quit',
+		keys: [{input: 'q'}],
+		label: 'q',
+		help: 'quit gracefully; a second q force-kills and quits',
+		hint: context => (context.quitting ? 'force quit' : 'quit'),
+		section: 'app',
+		modes: everywhere,
+	},
+	{command: 'interrupt', keys: [{ctrl: 'c'}], label: 'ctrl+c', help: 'quit, like q (a second one force-kills)', section: 'app', modes: ['normal', 'help', 'filter']},
+	{command: 'focusNext', keys: [{key: 'tab'}], label: 'tab', help: 'focus the next pane', hint: 'pane', section: 'panes'},
+	{command: 'focusPrevious', keys: [{key: 'tab', shift: true}], label: 'shift+tab', help: 'focus the previous pane', section: 'panes'},
+	{command: 'up', keys: [{key: 'upArrow'}], label: '↑↓', help: 'scroll, or move the cursor', hint: 'scroll', section: 'panes'},
+	{command: 'down', keys: [{key: 'downArrow'}], label: '↓', help: '', section: 'panes'},
+	{command: 'pageUp', keys: [{key: 'pageUp'}], label: 'PgUp/PgDn', help: 'scroll a page', section: 'panes'},
+	{command: 'pageDown', keys: [{key: 'pageDown'}], label: 'PgDn', help: '', section: 'panes'},
+	{command: 'home', keys: [{key: 'home'}], label: 'Home/End', help: 'top / bottom (End follows the log again)', section: 'panes'},
+	{command: 'end', keys: [{key: 'end'}], label: 'End', help: '', hint: 'follow', section: 'panes', when: c => c.focus === 'logs'},
+	{command: 'filter', keys: [{input: '/'}], label: '/', help: 'filter the logs: type, enter to apply, esc to clear', hint: 'filter', section: 'logs'},
+	{command: 'filterApply', keys: [{key: 'return'}], label: 'enter', help: '', hint: 'apply', section: 'logs', modes: ['filter']},
+	{command: 'filterClear', keys: [{key: 'escape'}], label: 'esc', help: '', hint: 'clear', section: 'logs', modes: ['filter']},
+	{command: 'filterDelete', keys: [{key: 'backspace'}, {key: 'delete'}], label: '⌫', help: '', section: 'logs', modes: ['filter']},
+	{
+		command: 'toggle',
+		keys: [{key: 'return'}, {input: ' '}],
+		label: 'enter/space',
+		help: 'expand or collapse; in the snapshot browser: load it on the next start',
+		hint: context => (context.browserOpen ? 'load on next start' : 'expand'),
+		section: 'inspector',
+		when: inTree,
+	},
+	{
+		command: 'snapshots',
+		keys: [{input: 's'}],
+		label: 's',
+		help: 'snapshot browser (state history) on or off',
+		hint: context => (context.browserOpen ? 'tree' : 'snapshots'),
+		section: 'inspector',
+	},
+	{
+		command: 'close',
+		keys: [{key: 'escape'}],
+		label: 'esc',
+		help: 'close the help, the snapshot browser, or clear the filter',
+		hint: context => (context.mode === 'help' ? 'close' : context.browserOpen ? 'close' : 'clear filter'),
+		section: 'panes',
+		modes: everywhere,
+		when: context => context.mode === 'help' || (context.focus === 'inspector' && context.browserOpen) || context.filterApplied,
+	},
+	{command: 'help', keys: [{input: '?'}], label: '?', help: 'this help', hint: 'help', section: 'panes', modes: everywhere},
+];
+
+const matches = (matcher: Matcher, input: string, key: KeyFlags): boolean => {
+	if ('ctrl' in matcher) return key.ctrl === true && input === matcher.ctrl;
+	if ('input' in matcher) return input === matcher.input && !key.ctrl && !key.meta;
+	if (!key[matcher.key]) return false;
+	return matcher.key === 'tab' ? Boolean(key.shift) === Boolean(matcher.shift) : true;
+};
+
+export const isActive = (binding: Binding, context: KeyContext): boolean =>
+	(binding.modes ?? ['normal']).includes(context.mode) && (binding.when?.(context) ?? true);
+
+export type Resolved = {command: CommandId} | {command: 'filterType'; text: string};
+
+// eslint-disable-next-line no-control-regex
+const PRINTABLE = /^[^\u0000-\u001F\u007F]+$/;
+
+/** Every binding this press matches in this context (more than one would be a conflict). */
+export const matchingBindings = (input: string, key: KeyFlags, context: KeyContext): Binding[] =>
+	BINDINGS.filter(binding => isActive(binding, context) && binding.keys.some(matcher => matches(matcher, input, key)));
+
+/** The command a key press means in this context, or undefined when it means nothing. */
+export const resolveKey = (input: string, key: KeyFlags, context: KeyContext): Resolved | undefined => {
+	const [binding] = matchingBindings(input, key, context);
+	if (binding) return {command: binding.command};
+	if (context.mode === 'filter' && !key.ctrl && !key.meta && PRINTABLE.test(input)) return {command: 'filterType', text: input};
+	return undefined;
+};
+
+export interface Hint {
+	label: string;
+	hint: string;
+}
+
+// Context keys first (what the focused pane offers), then the app's, then help last.
+const FOOTER_ORDER: readonly CommandId[] = [
+	'filterApply',
+	'filterClear',
+	'toggle',
+	'snapshots',
+	'filter',
+	'close',
+	'up',
+	'end',
+	'restart',
+	'postpone',
+	'forceKill',
+	'quit',
+	'focusNext',
+	'help',
+];
+
+const inFooter = (binding: Binding, context: KeyContext): boolean => {
+	if (binding.section === 'logs' && context.focus !== 'logs' && context.mode === 'normal') return false;
+	if (binding.command === 'snapshots' && context.focus !== 'inspector') return false;
+	return true;
+};
+
+/** The footer's hints for this context, most relevant first. */
+export const footerHints = (context: KeyContext): Hint[] =>
+	FOOTER_ORDER.flatMap(command => {
+		const binding = BINDINGS.find(entry => entry.command === command && isActive(entry, context));
+		if (!binding?.hint || !inFooter(binding, context)) return [];
+		const hint = typeof binding.hint === 'function' ? binding.hint(context) : binding.hint;
+		// "enter/space" shows as "enter" in the footer; the help overlay has the full label.
+		return [{label: binding.label.length > 1 ? binding.label.split('/')[0]! : binding.label, hint}];
+	});
+
+/** The key context of a dashboard state. */
+export const keyContextOf = (state: {
+	ui: {focus: PaneId; help: boolean; filter: {editing: boolean; applied: string}; browser: {open: boolean}};
+	held: boolean;
+	quitting?: unknown;
+}): KeyContext => ({
+	mode: state.ui.filter.editing ? 'filter' : state.ui.help ? 'help' : 'normal',
+	focus: state.ui.focus,
+	browserOpen: state.ui.browser.open,
+	filterApplied: state.ui.filter.applied !== '',
+	held: state.held,
+	quitting: state.quitting !== undefined,
+});

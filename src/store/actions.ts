@@ -1,0 +1,33 @@
+// What the dashboard itself (keys, the clock, loaders) tells the store, beside the core's events.
+// Scroll amounts come from the caller, which knows the pane's height; the reducer knows no layout.
+
+import type {StatePreview} from '../state/state-preview-types.js';
+import type {SupervisorEvent} from '../supervisor/events.js';
+import type {PaneId, SnapshotItem} from './state.js';
+
+export type UiAction =
+	| {type: 'tick'; now: number}
+	| {type: 'ui/focus'; step: 1 | -1}
+	| {type: 'ui/focus-pane'; pane: PaneId}
+	| {type: 'ui/help'; open?: boolean}
+	/** Moves the focused pane's view or cursor: negative is up (older lines, earlier rows); `page` is its height. */
+	| {type: 'ui/scroll'; by: number; page?: number}
+	/** Home or End of the focused pane; `page` is its visible height. */
+	| {type: 'ui/scroll-to'; edge: 'start' | 'end'; page: number}
+	| {type: 'ui/filter-open'}
+	| {type: 'ui/filter-input'; text: string}
+	| {type: 'ui/filter-delete'}
+	| {type: 'ui/filter-apply'}
+	| {type: 'ui/filter-clear'}
+	| {type: 'ui/tree-toggle'}
+	| {type: 'ui/browser'; open?: boolean}
+	| {type: 'snapshots/loading'}
+	| {type: 'snapshots/listed'; items: SnapshotItem[]}
+	| {type: 'snapshots/failed'; message: string}
+	| {type: 'snapshot/chosen'; file: string | undefined}
+	| {type: 'preview/loading'}
+	| {type: 'preview/loaded'; preview: StatePreview}
+	| {type: 'preview/failed'; message: string}
+	| {type: 'preview/none'};
+
+export type DashboardAction = SupervisorEvent | UiAction;

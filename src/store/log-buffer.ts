@@ -1,0 +1,56 @@
+// The bounded log buffer: appending a batch copies at most LOG_CAP entries, whatever the batch's
+// size, so memory and work stay flat under a flood. Lines are cleaned once here (tabs expanded,
+// carriage returns and stray control characters dropped, length cut) so rendering can trust them.
+
+import {LOG_CAP, type LogEntry, type LogState} from './state.js';
+
+/** Longer lines are cut: one runaway line (a minified bundle, a base64 blob) must not cost a frame. */
+export const MAX_LINE_LENGTH = 2000;
+
+// SGR colour codes (kept in the text, dropped from the search text) and other C0 controls (dropped).
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001B\[[\d;:]*[A-Za-z]|\u001B\][^\u0007\u001B]*(?:\u0007|\u001B\\)/g;
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000B-\u001A\u001C-\u001F\u007F]/g;
+
+export const stripAnsi = (text: string): string => text.replace(ANSI, '');
+
+export const cleanLine = (line: string): string => {
+	const cut = line.length > MAX_LINE_LENGTH ? `${line.slice(0, MAX_LINE_LENGTH)}…` : line;
+	return cut.replace(/\t/g, '    ').replace(CONTROL, '');
+};
+
+const PINO_LEVELS: Record<string, string> = {'10': 'trace', '20': 'debug', '30': 'info', '40': 'warn', '50': 'error', '60': 'fatal'};
+
+/** What the filter matches: the visible text, plus the level's name for pino's JSON lines. */
+export const searchText = (text: string): string => {
+	const plain = stripAnsi(text).toLowerCase();
+	if (!plain.startsWith('{')) return plain;
+	const level = /"level":\s*(\d+)/.exec(plain)?.[1];
+	const label = level === undefined ? undefined : PINO_LEVELS[level];
+	return label === undefined ? plain : `${plain} ${label}`;
+};
+
+export const appendLines = (
+	logs: LogState,
+	stream: LogEntry['stream'],
+	lines: readonly string[],
+	cap: number = LOG_CAP,
+): LogState => {
+	if (lines.length === 0) return logs;
+	// Lines that would be dropped at once are never built.
+	const skipped = Math.max(0, lines.length - cap);
+	const added: LogEntry[] = [];
+	let id = logs.nextId + skipped;
+	for (let index = skipped; index < lines.length; index++) {
+		const text = cleanLine(lines[index]!);
+		added.push({id: id++, stream, text, search: searchText(text)});
+	}
+	const keep = Math.max(0, cap - added.length);
+	const kept = logs.entries.length > keep ? logs.entries.slice(logs.entries.length - keep) : logs.entries;
+	return {
+		entries: kept.length === 0 ? added : [...kept, ...added],
+		nextId: id,
+		dropped: logs.dropped + skipped + (logs.entries.length - kept.length),
+	};
+};

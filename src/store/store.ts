@@ -1,0 +1,113 @@
+// The dashboard's store. Core events are queued and folded in one go at most every `intervalMs`
+// (about 30 times a second, Ink's frame rate), so a flood of output is one state change and one
+// render per frame, never one per line. The user's own actions skip the queue: a key press folds
+// whatever is queued, then itself, and notifies at once, so keys stay quick during a flood.
+
+import type {SupervisorEvent} from '../supervisor/events.js';
+import type {UiAction} from './actions.js';
+import {reduce, reduceAll} from './reducer.js';
+import type {DashboardState} from './state.js';
+
+const MAX_QUEUE = 1000;
+
+export interface DashboardStore {
+	getState(): DashboardState;
+	/** For useSyncExternalStore; returns the unsubscribe. */
+	subscribe(listener: () => void): () => void;
+	/** A core event: folded with the next batch. */
+	ingest(event: SupervisorEvent): void;
+	/** A dashboard action: folded and announced now. */
+	dispatch(action: UiAction): void;
+	/** Folds the queue now (tests, and before unmounting). */
+	flush(): void;
+	/** Stops the batching timer; later events are folded only on flush. */
+	dispose(): void;
+}
+
+export interface StoreOptions {
+	/** Minimum time between two notifications caused by events. @default 33 */
+	intervalMs?: number;
+	now?: () => number;
+	setTimer?: (callback: () => void, ms: number) => unknown;
+	clearTimer?: (timer: unknown) => void;
+}
+
+export const createStore = (initial: DashboardState, options: StoreOptions = {}): DashboardStore => {
+	const {
+		intervalMs = 33,
+		now = () => performance.now(),
+		setTimer = (callback, ms) => setTimeout(callback, ms),
+		clearTimer = timer => clearTimeout(timer as NodeJS.Timeout),
+	} = options;
+	let state = initial;
+	let queue: SupervisorEvent[] = [];
+	let timer: unknown;
+	let lastNotify = -Infinity;
+	/** The state changed since the last notification. */
+	let dirty = false;
+	let disposed = false;
+	const listeners = new Set<() => void>();
+
+	const notify = () => {
+		dirty = false;
+		lastNotify = now();
+		for (const listener of listeners) listener();
+	};
+
+	const foldQueue = () => {
+		if (queue.length === 0) return;
+		const batch = queue;
+		queue = [];
+		state = reduceAll(state, batch);
+		dirty = true;
+	};
+
+	const cancelTimer = () => {
+		if (timer === undefined) return;
+		clearTimer(timer);
+		timer = undefined;
+	};
+
+	const schedule = () => {
+		if (timer !== undefined || disposed) return;
+		const wait = Math.max(0, lastNotify + intervalMs - now());
+		timer = setTimer(() => {
+			timer = undefined;
+			foldQueue();
+			if (dirty) notify();
+		}, wait);
+	};
+
+	return {
+		getState: () => state,
+		subscribe(listener) {
+			listeners.add(listener);
+			return () => listeners.delete(listener);
+		},
+		ingest(event) {
+			queue.push(event);
+			// A long queue is folded early (without a render) so memory stays flat if frames fall behind.
+			if (queue.length >= MAX_QUEUE) foldQueue();
+			schedule();
+		},
+		dispatch(action) {
+			cancelTimer();
+			foldQueue();
+			const next = reduce(state, action);
+			if (next !== state) {
+				state = next;
+				dirty = true;
+			}
+			if (dirty) notify();
+		},
+		flush() {
+			cancelTimer();
+			foldQueue();
+			if (dirty) notify();
+		},
+		dispose() {
+			disposed = true;
+			cancelTimer();
+		},
+	};
+};

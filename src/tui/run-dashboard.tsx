@@ -1,0 +1,96 @@
+// Mounts the Ink dashboard. Two steps, because the store must hear the bus before the session's
+// first spawn, while the commands need the session:
+//
+//   const dashboard = prepareDashboard({bus, options, stdout, stdin, color});   // before startSession
+//   const session = await startSession(options, {bus, ...});
+//   dashboard.mount({session, quit});
+//   ...
+//   dashboard.unmount();                                                         // before exiting
+//
+// The dashboard draws on the terminal's alternate screen, so quitting gives the user's terminal
+// back as it was.
+
+import {render, type Instance} from 'ink';
+import {App} from '../../components/App.js';
+import {DashboardProvider} from '../hooks/dashboard-context.js';
+import type {DevtuiOptions} from '../options.js';
+import type {StatePreviewSource} from '../state/state-preview-types.js';
+import type {EventBus} from '../supervisor/event-bus.js';
+import {displayPath} from '../store/format.js';
+import {createLogFormatter} from '../store/log-lines.js';
+import {createInitialState} from '../store/state.js';
+import {createStore, type DashboardStore} from '../store/store.js';
+import {connectPreview} from './connect-preview.js';
+import {createCommands, type DashboardSession} from './create-commands.js';
+import {createStatePreviewSource} from '../state/state-preview.js';
+
+const ENTER_ALTERNATE_SCREEN = '\u001B[?1049h';
+const LEAVE_ALTERNATE_SCREEN = '\u001B[?1049l';
+/** The clock behind uptime, ages and the force-kill countdown. */
+const TICK_MS = 500;
+
+export interface DashboardInput {
+	bus: EventBus;
+	options: Pick<DevtuiOptions, 'command' | 'cwd' | 'watch' | 'stateFile'>;
+	stdout: NodeJS.WriteStream;
+	stdin: NodeJS.ReadStream;
+	/** Colours in pretty-printed JSON logs (the terminal supports them). */
+	color: boolean;
+	/** @default the worker-thread loader (any size up to the state limit, off the main thread) */
+	previewSource?: StatePreviewSource;
+	now?: () => number;
+}
+
+export interface DashboardHandle {
+	store: DashboardStore;
+	mount(input: {session: DashboardSession; quit: () => void}): void;
+	/** Unmounts Ink and gives the terminal back. Safe to call twice. */
+	unmount(): void;
+}
+
+export const prepareDashboard = ({bus, options, stdout, stdin, color, previewSource, now = Date.now}: DashboardInput): DashboardHandle => {
+	const store = createStore(
+		createInitialState({
+			command: options.command,
+			cwd: options.cwd,
+			watch: options.watch.map(file => displayPath(file, options.cwd)),
+			now: now(),
+		}),
+	);
+	const stopIngest = bus.subscribe(event => store.ingest(event));
+	const source = previewSource ?? createStatePreviewSource();
+	let instance: Instance | undefined;
+	let ticker: NodeJS.Timeout | undefined;
+	let stopPreview: (() => void) | undefined;
+	let done = false;
+
+	return {
+		store,
+		mount({session, quit}) {
+			if (instance || done) return;
+			stopPreview = connectPreview({bus, store, source, stateFile: options.stateFile});
+			const commands = createCommands({session, store, quit});
+			stdout.write(ENTER_ALTERNATE_SCREEN);
+			instance = render(
+				<DashboardProvider store={store} commands={commands} formatLog={createLogFormatter({color})}>
+					<App />
+				</DashboardProvider>,
+				{stdout, stdin, exitOnCtrlC: false, patchConsole: false, maxFps: 30},
+			);
+			ticker = setInterval(() => store.dispatch({type: 'tick', now: now()}), TICK_MS);
+		},
+		unmount() {
+			if (done) return;
+			done = true;
+			clearInterval(ticker);
+			stopIngest();
+			stopPreview?.();
+			store.dispose();
+			if (instance) {
+				instance.unmount();
+				stdout.write(LEAVE_ALTERNATE_SCREEN);
+			}
+			void source.close();
+		},
+	};
+};

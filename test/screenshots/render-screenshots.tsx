@@ -1,0 +1,80 @@
+// Renders the dashboard's key frames to screenshots/<name>.svg, from the same named states as the
+// frame snapshots, with colours on (FORCE_COLOR=3, set by this folder's vitest config). Run with
+// `npm run screenshots`; the output is deterministic, so an unchanged dashboard rewrites
+// identical files and a changed one shows up in the diff.
+
+import {mkdir, readdir, rm, writeFile} from 'node:fs/promises';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {afterAll, describe, expect, it} from 'vitest';
+import {App} from '../../components/App.js';
+import {DashboardProvider, type DashboardCommands} from '../../src/hooks/dashboard-context.js';
+import {createLogFormatter} from '../../src/store/log-lines.js';
+import {createStore} from '../../src/store/store.js';
+import {STATES, type StateName} from '../fixtures/states.js';
+import {frameToSvg} from '../helpers/frame-to-svg.js';
+import {renderAt} from '../helpers/render.js';
+
+const OUT_DIR = fileURLToPath(new URL('../../screenshots/', import.meta.url));
+
+interface Shot {
+	name: string;
+	state: StateName;
+	/** What the title bar says after "devtui". */
+	caption: string;
+	columns?: number;
+	rows?: number;
+}
+
+const SHOTS: Shot[] = [
+	{name: 'first-start', state: 'firstStart', caption: 'first start'},
+	{name: 'running-json-logs', state: 'jsonLogs', caption: 'running, JSON logs pretty-printed'},
+	{name: 'stopping-countdown', state: 'stopping', caption: 'stopping: app phases and the deadline'},
+	{name: 'completed-timeline', state: 'completedTimeline', caption: 'restart timeline'},
+	{name: 'force-kill', state: 'forceKilled', caption: 'force kill after a timeout'},
+	{name: 'held-pending-changes', state: 'held', caption: 'restarts held, changes pending'},
+	{name: 'state-inspector', state: 'inspectorExpanded', caption: 'state inspector'},
+	{name: 'snapshot-browser', state: 'snapshotBrowser', caption: 'snapshot browser'},
+	{name: 'crashed', state: 'crashed', caption: 'crashed'},
+	{name: 'help', state: 'help', caption: 'help'},
+	{name: 'running-80x24', state: 'runningWithLogs', caption: 'running, small terminal', columns: 80, rows: 24},
+];
+
+const commands: DashboardCommands = {restart() {}, togglePostpone() {}, forceKill() {}, quit() {}, listSnapshots() {}, loadSnapshot() {}};
+
+const renderFrame = (state: StateName, columns: number, rows: number): string => {
+	const store = createStore(STATES[state]());
+	const rendered = renderAt(
+		<DashboardProvider store={store} commands={commands} formatLog={createLogFormatter({color: true})}>
+			<App />
+		</DashboardProvider>,
+		{columns, rows},
+	);
+	try {
+		return rendered.lastFrame();
+	} finally {
+		rendered.unmount();
+		store.dispose();
+	}
+};
+
+describe('screenshots', () => {
+	afterAll(async () => {
+		// The folder is generated: a shot that was renamed or dropped must not linger.
+		const wanted = new Set(SHOTS.map(shot => `${shot.name}.svg`));
+		const stale = (await readdir(OUT_DIR)).filter(file => file.endsWith('.svg') && !wanted.has(file));
+		await Promise.all(stale.map(file => rm(path.join(OUT_DIR, file))));
+	});
+
+	for (const {name, state, caption, columns = 100, rows = 30} of SHOTS) {
+		it(`${name}.svg`, async () => {
+			const frame = renderFrame(state, columns, rows);
+			// Without colours the pictures would silently lose their meaning.
+			expect(frame, 'the frame has colours (FORCE_COLOR=3)').toMatch(/\u001B\[3\dm/);
+			expect(frame.split('\n').length).toBeLessThanOrEqual(rows);
+			const svg = await frameToSvg(frame, {columns, rows, title: `devtui — ${caption} (${columns}×${rows})`});
+			await mkdir(OUT_DIR, {recursive: true});
+			await writeFile(path.join(OUT_DIR, `${name}.svg`), svg);
+		});
+	}
+});

@@ -1,0 +1,99 @@
+import {describe, expect, it} from 'vitest';
+import {LOG_CAP, createInitialState} from '../../src/store/state.js';
+import {createStore} from '../../src/store/store.js';
+import type {SupervisorEvent} from '../../src/supervisor/events.js';
+import {waitFor} from '../helpers/wait-for.js';
+
+const initial = () => createInitialState({command: ['app'], cwd: '/app', watch: ['.'], now: 0});
+const line = (text: string, at = 1): SupervisorEvent => ({type: 'run/output', pid: 1, stream: 'stdout', lines: [text], at});
+
+describe('the store', () => {
+	it('folds a burst of events into one notification', async () => {
+		const store = createStore(initial());
+		let notified = 0;
+		store.subscribe(() => notified++);
+		for (let index = 0; index < 10_000; index++) store.ingest(line(`line ${index}`));
+		expect(notified).toBe(0);
+		await waitFor(() => notified > 0, {message: 'a notification'});
+		expect(notified).toBe(1);
+		expect(store.getState().logs.entries).toHaveLength(LOG_CAP);
+		expect(store.getState().logs.entries.at(-1)?.text).toBe('line 9999');
+		store.dispose();
+	});
+
+	it('notifies at most about 30 times a second under a steady stream', async () => {
+		const store = createStore(initial());
+		let notified = 0;
+		store.subscribe(() => notified++);
+		const started = performance.now();
+		let sent = 0;
+		const timer = setInterval(() => {
+			for (let index = 0; index < 20; index++) store.ingest(line(`line ${sent++}`));
+		}, 1);
+		await waitFor(() => performance.now() - started > 600, {message: '600 ms of output'});
+		clearInterval(timer);
+		store.flush();
+		const elapsed = performance.now() - started;
+		expect(sent).toBeGreaterThan(100);
+		expect(notified).toBeGreaterThan(1);
+		// One per 33 ms at most, plus the final flush; a slow machine only lowers the count.
+		expect(notified).toBeLessThanOrEqual(Math.ceil(elapsed / 33) + 2);
+		expect(store.getState().logs.entries.at(-1)?.text).toBe(`line ${sent - 1}`);
+		store.dispose();
+	});
+
+	it('applies a key at once, after the events that came before it', () => {
+		const store = createStore(initial());
+		let notified = 0;
+		store.subscribe(() => notified++);
+		store.ingest(line('before'));
+		store.dispatch({type: 'ui/scroll', by: -1});
+		expect(notified).toBe(1);
+		expect(store.getState().logs.entries.map(entry => entry.text)).toEqual(['before']);
+		store.dispatch({type: 'ui/focus', step: 1});
+		expect(notified).toBe(2);
+		expect(store.getState().ui.focus).toBe('inspector');
+		store.dispose();
+	});
+
+	it('does not notify for an action that changes nothing', () => {
+		const store = createStore(initial());
+		let notified = 0;
+		store.subscribe(() => notified++);
+		store.dispatch({type: 'tick', now: -5});
+		expect(notified).toBe(0);
+		store.dispose();
+	});
+
+	it('folds a long queue early so memory stays flat, and still notifies once', async () => {
+		const store = createStore(initial(), {intervalMs: 200});
+		let notified = 0;
+		store.subscribe(() => notified++);
+		for (let index = 0; index < 2500; index++) store.ingest(line(`line ${index}`));
+		expect(store.getState().logs.entries.length).toBeGreaterThanOrEqual(2000);
+		expect(notified).toBe(0);
+		await waitFor(() => notified > 0, {message: 'a notification'});
+		expect(notified).toBe(1);
+		expect(store.getState().logs.entries).toHaveLength(2500);
+		store.dispose();
+	});
+
+	it('arms no timer once disposed; flush still folds what is queued', () => {
+		let armed = 0;
+		const store = createStore(initial(), {
+			setTimer: (callback, ms) => {
+				armed++;
+				return setTimeout(callback, ms);
+			},
+		});
+		let notified = 0;
+		store.subscribe(() => notified++);
+		store.dispose();
+		store.ingest(line('late'));
+		expect(armed).toBe(0);
+		expect(notified).toBe(0);
+		store.flush();
+		expect(notified).toBe(1);
+		expect(store.getState().logs.entries).toHaveLength(1);
+	});
+});
