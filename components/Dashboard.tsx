@@ -115,6 +115,7 @@ export const Dashboard = ({layout}: {layout: Layout}) => {
 				uptimeMs={uptimeMs(state)}
 				restart={state.restart}
 				watchPaths={state.watchPaths}
+				watchReady={state.watchReady}
 				polling={state.polling}
 				message={headerMessage(state)}
 				width={width}

@@ -14,12 +14,14 @@ export interface HeaderProps {
 	restart: number;
 	watchPaths: string[];
 	polling: boolean;
+	/** False until the watcher has scanned its paths. */
+	watchReady?: boolean;
 	/** The right side of the second row: the most important message, if any. */
 	message?: {tone: Tone; text: string};
 	width: number;
 }
 
-export const Header = ({status, command, pid, uptimeMs, restart, watchPaths, polling, message, width}: HeaderProps) => {
+export const Header = ({status, command, pid, uptimeMs, restart, watchPaths, polling, watchReady = true, message, width}: HeaderProps) => {
 	const facts = [
 		pid === undefined ? undefined : `pid ${pid}`,
 		uptimeMs === undefined ? undefined : `up ${formatSpan(uptimeMs)}`,
@@ -45,7 +47,7 @@ export const Header = ({status, command, pid, uptimeMs, restart, watchPaths, pol
 			<Box width={width} height={1}>
 				<Box flexShrink={1} flexGrow={1}>
 					<Text dimColor wrap="truncate-end">
-						{`  watching ${watchPaths.join(', ') || '.'}${polling ? ' (polling)' : ''}`}
+						{`  ${watchReady ? 'watching' : 'starting to watch'} ${watchPaths.join(', ') || '.'}${polling ? ' (polling)' : ''}`}
 					</Text>
 				</Box>
 				{message ? (

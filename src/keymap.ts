@@ -162,6 +162,16 @@ const PRINTABLE = /^[^\u0000-\u001F\u007F]+$/;
 export const matchingBindings = (input: string, key: KeyFlags, context: KeyContext): Binding[] =>
 	BINDINGS.filter(binding => isActive(binding, context) && binding.keys.some(matcher => matches(matcher, input, key)));
 
+/**
+ * Splits one chunk of input into key presses. A terminal delivers keys typed faster than the app
+ * reads them, or pasted, as one chunk ("/error\r"), which Ink passes on as a single input; read
+ * whole, it would match no binding and the keys would be lost.
+ */
+export const splitPresses = (input: string, key: KeyFlags): Array<[string, KeyFlags]> => {
+	if ([...input].length <= 1 || key.ctrl || key.meta || !/^[^\u0000-\u0009\u000B\u000C\u000E-\u001F\u007F]+$/.test(input)) return [[input, key]];
+	return [...input].map(char => (char === '\r' || char === '\n' ? ['', {return: true}] : [char, {}]));
+};
+
 /** The command a key press means in this context, or undefined when it means nothing. */
 export const resolveKey = (input: string, key: KeyFlags, context: KeyContext): Resolved | undefined => {
 	const [binding] = matchingBindings(input, key, context);

@@ -3,7 +3,7 @@
 
 import {useInput} from 'ink';
 import {useCallback, useRef} from 'react';
-import {keyContextOf, resolveKey, type KeyFlags} from '../keymap.js';
+import {keyContextOf, resolveKey, splitPresses, type KeyFlags} from '../keymap.js';
 import {pageSize, type Layout} from '../store/layout.js';
 import {useCommands, useStore} from './dashboard-context.js';
 import {runCommand} from './run-command.js';
@@ -15,16 +15,19 @@ export const useKeymap = (layout: Layout, {isActive = true}: {isActive?: boolean
 	const layoutRef = useRef(layout);
 	layoutRef.current = layout;
 	const handler = useCallback(
-		(input: string, key: KeyFlags) => {
-			const state = store.getState();
-			const resolved = resolveKey(input, key, keyContextOf(state));
-			if (!resolved) return;
-			runCommand(resolved, {
-				getState: store.getState,
-				dispatch: store.dispatch,
-				commands,
-				page: pageSize(layoutRef.current, state.ui.focus),
-			});
+		(chunk: string, chunkKey: KeyFlags) => {
+			// Each press is resolved against the state the previous one left ("/" then text types a filter).
+			for (const [input, key] of splitPresses(chunk, chunkKey)) {
+				const state = store.getState();
+				const resolved = resolveKey(input, key, keyContextOf(state));
+				if (!resolved) continue;
+				runCommand(resolved, {
+					getState: store.getState,
+					dispatch: store.dispatch,
+					commands,
+					page: pageSize(layoutRef.current, state.ui.focus),
+				});
+			}
 		},
 		[store, commands],
 	);

@@ -29,7 +29,7 @@ export const historyEntry = (timeline: RestartTimeline): HistoryEntry => {
 const reduceEvent = (state: DashboardState, event: SupervisorEvent): DashboardState => {
 	switch (event.type) {
 		case 'watch/ready':
-			return {...state, watchPaths: event.paths.map(file => displayPath(file, state.cwd)), polling: event.polling};
+			return {...state, watchPaths: event.paths.map(file => displayPath(file, state.cwd)), polling: event.polling, watchReady: true};
 		case 'watch/error':
 			return {...state, notice: {level: 'warn', text: `watcher: ${event.message}`, at: event.at}};
 		case 'supervisor/error':

@@ -126,6 +126,8 @@ export interface DashboardState {
 	cwd: string;
 	watchPaths: string[];
 	polling: boolean;
+	/** The watcher has scanned its paths: edits from now on count. */
+	watchReady: boolean;
 	supervisor: SupervisorState;
 	pid?: number;
 	startedAt?: number;
@@ -172,6 +174,7 @@ export const createInitialState = ({command, cwd, watch, now}: InitialStateInput
 	cwd,
 	watchPaths: watch,
 	polling: false,
+	watchReady: false,
 	supervisor: 'idle',
 	restart: 0,
 	held: false,

@@ -142,3 +142,19 @@ describe('the footer hints', () => {
 		expect(keyContextOf(STATES.held()).held).toBe(true);
 	});
 });
+
+describe('a chunk of several keys', () => {
+	it('is split into presses, with a carriage return as enter', async () => {
+		const {splitPresses} = await import('../../src/keymap.js');
+		expect(splitPresses('/err\r', {})).toEqual([
+			['/', {}],
+			['e', {}],
+			['r', {}],
+			['r', {}],
+			['', {return: true}],
+		]);
+		expect(splitPresses('r', {})).toEqual([['r', {}]]);
+		expect(splitPresses('c', {ctrl: true})).toEqual([['c', {ctrl: true}]]);
+		expect(splitPresses('\u001B[A', {upArrow: true})).toEqual([['\u001B[A', {upArrow: true}]]);
+	});
+});
