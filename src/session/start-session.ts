@@ -130,6 +130,7 @@ export const startSession = async (
 	});
 	const feedback = createFeedbackDetector();
 	const stopExpecting = bus.subscribe(event => {
+		if (event.type === 'app/ready' && event.source !== 'spawn') feedback.ready(event.at);
 		if (event.type !== 'run/spawned') return;
 		server.expect({restart: event.restart, pid: event.pid});
 		feedback.spawned(event.at);

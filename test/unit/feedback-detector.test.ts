@@ -44,3 +44,26 @@ describe('feedback loop detector', () => {
 		expect(detector.batch(['b'], 8010)).toBe('b');
 	});
 });
+
+describe('feedback loop detector with readiness', () => {
+	it('does not count changes made after the app reported ready', () => {
+		const detector = createFeedbackDetector({withinMs: 1500, batches: 3});
+		for (let i = 0; i < 5; i++) {
+			const spawnAt = i * 1000;
+			detector.spawned(spawnAt);
+			detector.ready(spawnAt + 200);
+			expect(detector.batch(['app.py'], spawnAt + 300)).toBeUndefined();
+		}
+	});
+
+	it('still counts changes made before the app was ready', () => {
+		const detector = createFeedbackDetector({withinMs: 1500, batches: 3});
+		const results = [0, 1, 2].map(i => {
+			detector.spawned(i * 1000);
+			const result = detector.batch(['cache.json'], i * 1000 + 50);
+			detector.ready(i * 1000 + 200);
+			return result;
+		});
+		expect(results).toEqual([undefined, undefined, 'cache.json']);
+	});
+});
