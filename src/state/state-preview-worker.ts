@@ -3,17 +3,10 @@
 // message copy ever costs the dashboard's event loop more than a few kilobytes.
 
 import {closeSync, fstatSync, openSync, readFileSync, statSync} from 'node:fs';
-import {parentPort} from 'node:worker_threads';
 import {DEFAULT_MAX_STATE_BYTES, formatBytes} from './validate-state-file.js';
 import {buildPreview, cutText, DEFAULT_PREVIEW_LIMITS} from './build-preview.js';
 import type {StatePreview} from './state-preview-types.js';
-
-export interface PreviewRequest {
-	id: number;
-	file: string;
-}
-
-export type PreviewReply = {id: number} & ({preview: StatePreview} | {error: string});
+import {serveRequests} from './worker-client.js';
 
 const problemOf = (error: unknown): string => {
 	const code = (error as NodeJS.ErrnoException | undefined)?.code;
@@ -70,12 +63,4 @@ export const previewStateFileSync = (file: string, {maxBytes = DEFAULT_MAX_STATE
 	return {file, bytes: bytes.length, mtimeMs, root: buildPreview(value, limits)};
 };
 
-parentPort?.on('message', ({id, file}: PreviewRequest) => {
-	let reply: PreviewReply;
-	try {
-		reply = {id, preview: previewStateFileSync(file)};
-	} catch (error) {
-		reply = {id, error: error instanceof Error ? error.message : String(error)};
-	}
-	parentPort?.postMessage(reply);
-});
+serveRequests((file: string) => previewStateFileSync(file));
