@@ -36,30 +36,40 @@ const main = async (): Promise<void> => {
 					color: Boolean(process.stdout.isTTY) && process.env.NO_COLOR === undefined,
 				})
 			: undefined;
-	if (!dashboard) attachHeadless(bus, {json: options.json}, {stdout: process.stdout, stderr: process.stderr, color});
+	let session: Session | undefined;
+	let paused = false;
+	if (!dashboard) {
+		attachHeadless(bus, {json: options.json}, {stdout: process.stdout, stderr: process.stderr, color}, value => {
+			paused = value;
+			session?.supervisor.setOutputPaused(value);
+		});
+	}
 
-	let session: Session;
 	try {
 		session = await startSession(options, {bus, color: Boolean(process.stdout.isTTY)});
 	} catch (error) {
 		if (error instanceof SpawnError) fail(`${error.message} (check the command after --)`);
 		throw error;
 	}
+	if (paused) session.supervisor.setOutputPaused(true);
+	const running = session;
 
 	let quitting = false;
 	const quit = (reason: string, force = false): void => {
 		bus.emit({type: 'devtui/quitting', force, reason});
 		if (quitting) {
-			void session.close({force: true});
+			void running.close({force: true});
 			return;
 		}
 		quitting = true;
-		void session.close({force}).then(() => {
+		// The app's last output must be able to drain while it stops.
+		running.supervisor.setOutputPaused(false);
+		void running.close({force}).then(() => {
 			dashboard?.unmount();
 			process.exit(0);
 		});
 	};
-	dashboard?.mount({session, quit: () => quit('q')});
+	dashboard?.mount({session: running, quit: () => quit('q')});
 	// A second Ctrl-C while stopping means "stop waiting": the app is force-killed.
 	process.on('SIGINT', () => quit('SIGINT', quitting));
 	process.on('SIGTERM', () => quit('SIGTERM'));

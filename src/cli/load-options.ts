@@ -34,14 +34,30 @@ export const readOwnVersion = async (from = path.dirname(fileURLToPath(import.me
 const checkWatchPaths = async (watch: readonly string[]): Promise<void> => {
 	for (const watched of watch) {
 		try {
-			await stat(watched);
+			const info = await stat(watched);
+			if (!info.isFile() && !info.isDirectory()) {
+				throw new UsageError(`cannot watch ${watched}: it is not a file or a directory (a socket, pipe or device never changes the way code does)`);
+			}
 		} catch (error) {
+			if (error instanceof UsageError) throw error;
 			const code = (error as NodeJS.ErrnoException).code;
 			if (code === 'ENOENT' || code === 'ENOTDIR') {
 				throw new UsageError(`watch path does not exist: ${watched} (check --watch or "watch" in the config, or create it)`);
 			}
 			throw new UsageError(`cannot watch ${watched}: ${code === 'EACCES' ? 'permission denied' : (error as Error).message}`);
 		}
+	}
+};
+
+// The state file's directory is created on start, so it may be missing; but no part of its path
+// may be a file, and the state file itself must not be a directory.
+const checkStateFile = async (stateFile: string): Promise<void> => {
+	for (let directory = path.dirname(stateFile); ; directory = path.dirname(directory)) {
+		const info = await stat(directory).catch(() => undefined);
+		if (info && !info.isDirectory()) {
+			throw new UsageError(`--state-file ${stateFile} goes through ${directory}, which is a file, not a directory (choose another path)`);
+		}
+		if (info || path.dirname(directory) === directory) break;
 	}
 };
 
@@ -82,6 +98,7 @@ export const loadOptions = async ({
 	const configs = await readConfigSources(cwd);
 	const options = resolveOptions({layers: [parsed.layer, ...configs.map(configLayer)], cwd, stdoutIsTTY});
 	await checkWatchPaths(options.watch);
+	await checkStateFile(options.stateFile);
 	await checkCommand(options.command[0]!, cwd, env['PATH']);
 	return {kind: 'run', options};
 };

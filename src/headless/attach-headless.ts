@@ -12,19 +12,36 @@ export interface HeadlessStreams {
 	color: boolean;
 }
 
-export const attachHeadless = (bus: EventBus, {json}: {json: boolean}, streams: HeadlessStreams): (() => void) => {
+// `onBackpressure(true)` when a stream's buffer is full (the reader is slower than the app), and
+// `onBackpressure(false)` once every full stream has drained: the caller pauses the app's output
+// meanwhile, so a flood waits in the app instead of piling up in devtui's memory.
+export const attachHeadless = (
+	bus: EventBus,
+	{json}: {json: boolean},
+	streams: HeadlessStreams,
+	onBackpressure: (paused: boolean) => void = () => {},
+): (() => void) => {
 	const prefix = streams.color ? '\u001B[36m[devtui]\u001B[39m ' : '[devtui] ';
+	const full = new Set<NodeJS.WritableStream>();
+	const write = (stream: NodeJS.WritableStream, text: string) => {
+		if (stream.write(text) || full.has(stream)) return;
+		full.add(stream);
+		if (full.size === 1) onBackpressure(true);
+		stream.once('drain', () => {
+			full.delete(stream);
+			if (full.size === 0) onBackpressure(false);
+		});
+	};
 	return bus.subscribe(event => {
 		if (json) {
-			streams.stdout.write(`${JSON.stringify(event)}\n`);
+			write(streams.stdout, `${JSON.stringify(event)}\n`);
 			return;
 		}
 		if (event.type === 'run/output') {
-			const target = event.stream === 'stdout' ? streams.stdout : streams.stderr;
-			target.write(`${event.lines.join('\n')}\n`);
+			write(event.stream === 'stdout' ? streams.stdout : streams.stderr, `${event.lines.join('\n')}\n`);
 			return;
 		}
 		const line = formatEvent(event);
-		if (line !== undefined) streams.stderr.write(`${prefix}${line}\n`);
+		if (line !== undefined) write(streams.stderr, `${prefix}${line}\n`);
 	});
 };

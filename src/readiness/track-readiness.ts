@@ -1,7 +1,9 @@
 // Decides when each instance of the app is ready, and says so once per instance with `app/ready`.
 // Sources, first one wins: the client's `ready` message; a line of output matching --ready-pattern;
-// a TCP connect to --ready-port. With none configured and no client seen in the previous run, the
-// spawn itself counts as ready, so apps that know nothing of devtui still get a timeline.
+// a TCP connect to --ready-port. With none configured and no client seen so far, the spawn itself
+// counts as ready, so apps that know nothing of devtui still get a timeline. Once any instance has
+// said hello the app uses a client, and every later instance waits for its own `ready`, even one
+// stopped before its client could connect.
 
 import net from 'node:net';
 import type {EventBus} from '../supervisor/event-bus.js';
@@ -20,7 +22,6 @@ interface Run {
 	restart: number;
 	spawnedAt: number;
 	ready: boolean;
-	saidHello: boolean;
 	portTimer?: NodeJS.Timeout;
 	socket?: net.Socket;
 }
@@ -37,7 +38,7 @@ export const trackReadiness = ({
 	host?: string;
 }): Readiness => {
 	let run: Run | undefined;
-	let previousSaidHello = false;
+	let usesClient = false;
 
 	const stopProbing = (target: Run) => {
 		clearTimeout(target.portTimer);
@@ -69,10 +70,10 @@ export const trackReadiness = ({
 		switch (event.type) {
 			case 'run/spawned': {
 				if (run) stopProbing(run);
-				const current: Run = {pid: event.pid, restart: event.restart, spawnedAt: event.at, ready: false, saidHello: false};
+				const current: Run = {pid: event.pid, restart: event.restart, spawnedAt: event.at, ready: false};
 				run = current;
 				if (port !== undefined) probePort(current, port);
-				else if (!pattern && !previousSaidHello) markReady(current, 'spawn', event.at);
+				else if (!pattern && !usesClient) markReady(current, 'spawn', event.at);
 				return;
 			}
 			case 'run/output':
@@ -81,13 +82,12 @@ export const trackReadiness = ({
 				}
 				return;
 			case 'app/hello':
-				// The client may run below a launcher (npm run -> node), so its pid need not be the one devtui spawned.
-				if (run) run.saidHello = true;
+				// Any instance's hello (its pid may be below a launcher: npm run -> node) says the app has a client.
+				usesClient = true;
 				return;
 			case 'run/exited':
 				if (run && event.pid === run.pid) {
 					stopProbing(run);
-					previousSaidHello = run.saidHello;
 				}
 				return;
 			default:

@@ -28,6 +28,11 @@ export interface AppProcess {
 	outputDone: Promise<void>;
 	/** Descendants that left the process group, remembered while they were still linked to the app. */
 	strays: StrayTracker;
+	/**
+	 * Stops reading the app's output (the app then blocks on a full pipe, as it would on a slow
+	 * terminal) until called with false. Ignored once the app has exited, so its last output drains.
+	 */
+	setOutputPaused(paused: boolean): void;
 	/** The DEVTUI_INSTANCE value every descendant inherits, if one was set. */
 	marker: string | undefined;
 	/** The app's start time in clock ticks since boot (0 where /proc is missing). */
@@ -128,9 +133,18 @@ export const spawnApp = async ({command, cwd, env, onLines, now = Date.now}: Spa
 		}),
 		outputDone,
 		strays: trackStrays(pid, pid),
+		setOutputPaused(paused) {
+			for (const stream of [child.stdout, child.stderr]) {
+				if (paused && app.exit === undefined) stream?.pause();
+				else stream?.resume();
+			}
+		},
 		marker: env[INSTANCE_ENV],
 		startTime: readProcess(pid)?.startTime ?? 0,
 	};
-	void app.exited.then(() => app.strays.stop());
+	void app.exited.then(() => {
+		app.strays.stop();
+		app.setOutputPaused(false);
+	});
 	return app;
 };

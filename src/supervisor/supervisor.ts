@@ -74,6 +74,7 @@ export class Supervisor {
 	private stoppedEarly = false;
 	private quitWanted = false;
 	private forceQuit = false;
+	private outputPaused = false;
 	/** Changes waiting while restarts are held; undefined when not held. */
 	private heldFiles: ChangedFile[] | undefined;
 	/** The pending stop is a kill that must not be followed by a start (the `k` key while running). */
@@ -140,6 +141,15 @@ export class Supervisor {
 		}
 		this.want('manual', pending, undefined);
 		this.notify();
+	}
+
+	/**
+	 * Flow control for a slow reader of the app's output (headless mode writing into a pipe): while
+	 * paused, devtui stops reading the app's output, so the app waits instead of devtui's memory growing.
+	 */
+	setOutputPaused(paused: boolean): void {
+		this.outputPaused = paused;
+		if (!this.stopControl) this.current?.setOutputPaused(paused);
 	}
 
 	get held(): boolean {
@@ -277,6 +287,8 @@ export class Supervisor {
 		const app = this.current!;
 		const control = (this.stopControl ??= new StopControl());
 		if (reason === 'quit' && this.forceQuit) control.force('quit');
+		// An app blocked writing into a full pipe could not run its shutdown: let its output flow while it stops.
+		app.setOutputPaused(false);
 		const stopStartedAt = this.now();
 		this.setState('stopping');
 		this.hooks.bus.emit({type: 'run/stop-requested', pid: app.pid, reason, files});
@@ -392,8 +404,9 @@ export class Supervisor {
 		const {app} = started;
 		this.runs++;
 		this.current = app;
+		if (this.outputPaused) app.setOutputPaused(true);
 		void app.exited.then(() => this.notify());
-		this.hooks.watchdog?.track(app.pgid);
+		this.hooks.watchdog?.track(app.pgid, app.marker);
 		this.hooks.bus.emit({
 			type: 'run/spawned',
 			pid: app.pid,

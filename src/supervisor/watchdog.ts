@@ -7,22 +7,33 @@
 import {spawn, type ChildProcess} from 'node:child_process';
 
 // POSIX sh (dash on Debian): its kill builtin takes a negative pid for a group but rejects `--`.
+// Each line from devtui is "<pgid> <marker>" (or "0"). On EOF it stops the group and every process
+// that carries the app's DEVTUI_INSTANCE marker, which reaches descendants that left the group.
 const SCRIPT = `
 trap '' HUP INT TERM PIPE
-pg=0
-while IFS= read -r line; do pg=$line; done
-if [ "$pg" -gt 0 ] 2>/dev/null; then
-	kill -TERM "-$pg" 2>/dev/null || exit 0
-	i=0
-	while [ $i -lt 10 ] && kill -0 "-$pg" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
-	kill -KILL "-$pg" 2>/dev/null
-fi
+pg=0 marker=
+while IFS=' ' read -r line_pg line_marker; do pg=$line_pg marker=$line_marker; done
+[ "$pg" -gt 0 ] 2>/dev/null || exit 0
+marked() {
+	[ -n "$marker" ] || return 0
+	for env in /proc/[0-9]*/environ; do
+		if tr '\\0' '\\n' < "$env" 2>/dev/null | grep -qxF "DEVTUI_INSTANCE=$marker"; then
+			pid=\${env#/proc/}
+			echo "\${pid%/environ}"
+		fi
+	done
+}
+strays=$(marked)
+kill -TERM "-$pg" $strays 2>/dev/null
+i=0
+while [ $i -lt 10 ] && kill -0 "-$pg" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
+kill -KILL "-$pg" $strays $(marked) 2>/dev/null
 exit 0
 `;
 
 export interface Watchdog {
-	/** The group to kill if devtui dies; undefined when no app is running. */
-	track(pgid: number | undefined): void;
+	/** The group (and the instance marker its processes carry) to kill if devtui dies; undefined when none runs. */
+	track(pgid: number | undefined, marker?: string): void;
 	/** Stops the watchdog without killing anything (devtui is exiting cleanly). */
 	dispose(): void;
 }
@@ -42,8 +53,8 @@ export const startWatchdog = (): Watchdog => {
 		child = undefined;
 	}
 	return {
-		track(pgid) {
-			child?.stdin?.write(`${pgid ?? 0}\n`);
+		track(pgid, marker) {
+			child?.stdin?.write(pgid === undefined ? '0\n' : `${pgid} ${marker ?? ''}\n`);
 		},
 		dispose() {
 			if (!child?.stdin || child.stdin.destroyed) return;

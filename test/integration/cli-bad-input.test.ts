@@ -62,6 +62,7 @@ const cases: Array<{name: string; args: string[]; files?: Files; expected: RegEx
 	{name: 'unknown signal', args: ['--signal', 'SIGFOO', '--', 'sh'], expected: /^--signal expects a signal name like SIGTERM, SIGINT or SIGHUP, got "SIGFOO"$/},
 	{name: 'ready pattern that is not a regex', args: ['--ready-pattern', '(unclosed', '--', 'sh'], expected: /^--ready-pattern expects a regular expression, e\.g\. "listening on" \(.*\), got "\(unclosed"$/},
 	{name: 'ready port out of range', args: ['--ready-port', '99999', '--', 'sh'], expected: /^--ready-port expects a TCP port number from 1 to 65535, got "99999"$/},
+	{name: 'state file path through a file', args: ['--state-file', 'app.sh/state.json', '--', 'sh'], files: {'app.sh': script}, expected: /^--state-file .*app\.sh\/state\.json goes through .*app\.sh, which is a file, not a directory/},
 	{name: 'SIGKILL as the stop signal', args: ['--signal', 'KILL', '--', 'sh'], expected: /^--signal cannot be SIGKILL: the app cannot catch it/},
 	{name: 'no command at all', args: [], expected: /^no command to run: give one after --, e.g\. devtui -- python3 app\.py/},
 	{name: 'nothing after --', args: ['--json', '--'], expected: /^no command to run: /},
@@ -127,6 +128,23 @@ describe('devtui --version and --help', () => {
 		expect(result.stdout.length).toBeLessThan(50);
 		for (const flag of ['--watch', '--ignore', '--ext', '--debounce', '--poll', '--signal', '--timeout', '--restart-arg', '--state-file', '--restart-on-crash', '--no-tui', '--json', '--help', '--version']) {
 			expect(result.stdout.some(line => line.includes(flag))).toBe(true);
+		}
+	});
+});
+
+describe('watching something that is not a file or directory', () => {
+	it('refuses a Unix socket with one line and exit 2', async () => {
+		const net = await import('node:net');
+		const dir = await project({});
+		const socketPath = path.join(dir, 'app.sock');
+		const server = net.createServer();
+		await new Promise<void>(resolve => server.listen(socketPath, resolve));
+		try {
+			const result = await runToEnd(['--watch', socketPath, '--', 'sh'], dir);
+			expect(result.code).toBe(2);
+			expect(result.stderr).toEqual([`devtui: cannot watch ${socketPath}: it is not a file or a directory (a socket, pipe or device never changes the way code does)`]);
+		} finally {
+			server.close();
 		}
 	});
 });
