@@ -8,7 +8,9 @@ import {spawn, type ChildProcess} from 'node:child_process';
 
 // POSIX sh (dash on Debian): its kill builtin takes a negative pid for a group but rejects `--`.
 // Each line from devtui is "<pgid> <marker>" (or "0"). On EOF it stops the group and every process
-// that carries the app's DEVTUI_INSTANCE marker, which reaches descendants that left the group.
+// that carries the app's DEVTUI_INSTANCE marker, which reaches descendants that left the group: one
+// grep over every /proc/*/environ, since a process per file would take seconds on a busy machine.
+// The app gets half a second for SIGTERM: devtui is gone, so this is a clean-up, not a restart.
 const SCRIPT = `
 trap '' HUP INT TERM PIPE
 pg=0 marker=
@@ -16,17 +18,12 @@ while IFS=' ' read -r line_pg line_marker; do pg=$line_pg marker=$line_marker; d
 [ "$pg" -gt 0 ] 2>/dev/null || exit 0
 marked() {
 	[ -n "$marker" ] || return 0
-	for env in /proc/[0-9]*/environ; do
-		if tr '\\0' '\\n' < "$env" 2>/dev/null | grep -qxF "DEVTUI_INSTANCE=$marker"; then
-			pid=\${env#/proc/}
-			echo "\${pid%/environ}"
-		fi
-	done
+	grep -laF "DEVTUI_INSTANCE=$marker" /proc/[0-9]*/environ 2>/dev/null | sed -e 's#^/proc/##' -e 's#/environ$##'
 }
 strays=$(marked)
 kill -TERM "-$pg" $strays 2>/dev/null
 i=0
-while [ $i -lt 10 ] && kill -0 "-$pg" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
+while [ $i -lt 5 ] && kill -0 "-$pg" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
 kill -KILL "-$pg" $strays $(marked) 2>/dev/null
 exit 0
 `;
