@@ -13,6 +13,9 @@ import {createChangeBatcher} from './change-batcher.js';
 import {coalesceChanges} from './coalesce-changes.js';
 import {createIgnoreRules, isGitignoreFile, matchesExt} from './ignore-rules.js';
 
+/** How often a deleted watch root is looked for. */
+const ROOT_POLL_MS = 250;
+
 export interface FileWatcher {
 	/** Settles once the initial scan is done (or the watcher was closed first). */
 	ready: Promise<void>;
@@ -60,11 +63,14 @@ export const watchFiles = ({
 	let batchCount = 0;
 	let startSignalled = false;
 
+	const say = (message: string) => {
+		if (!closed) bus.emit({type: 'watch/error', message});
+	};
 	const report = (message: string) => {
 		// A full inotify table fails once per directory: say it once.
-		if (closed || reported.has(message)) return;
+		if (reported.has(message)) return;
 		reported.add(message);
-		bus.emit({type: 'watch/error', message});
+		say(message);
 	};
 
 	// The supervisor's callbacks run from timers and watcher events: a throw there must not take
@@ -128,10 +134,44 @@ export const watchFiles = ({
 		...(polling ? {usePolling: true, interval: options.pollMs, binaryInterval: options.pollMs} : {}),
 	});
 
+	// chokidar stops watching a root that is deleted and never notices it coming back (a branch
+	// switch, rm -rf && mkdir): look for it, and watch it afresh when it is there again.
+	const missingRoots = new Set<string>();
+	let rootTimer: NodeJS.Timeout | undefined;
+	const lookForRoots = () => {
+		rootTimer = undefined;
+		for (const root of missingRoots) {
+			if (!existsSync(root)) continue;
+			missingRoots.delete(root);
+			rules.invalidate();
+			watcher.unwatch(root);
+			watcher.add(root);
+			say(`Watched path ${root} is back; watching it again`);
+			// What it holds now was never seen by the running app: that is a change in itself.
+			batcher.push({path: toRelative(root), kind: 'added'});
+		}
+		if (missingRoots.size > 0 && !closed) rootTimer = setTimeout(lookForRoots, ROOT_POLL_MS).unref();
+	};
+	const rootGone = (file: string) => {
+		const root = options.watch.find(watched => path.resolve(watched) === path.resolve(file));
+		if (!root || missingRoots.has(root)) return;
+		missingRoots.add(root);
+		say(`Watched path ${root} was removed; waiting for it to come back`);
+		rootTimer ??= setTimeout(lookForRoots, ROOT_POLL_MS).unref();
+	};
+	for (const root of options.watch) {
+		if (!existsSync(root)) missingRoots.add(root);
+	}
+	if (missingRoots.size > 0) rootTimer = setTimeout(lookForRoots, ROOT_POLL_MS).unref();
+
 	watcher.on('all', (event, file) => {
 		if (closed) return;
-		if (event === 'unlinkDir') rules.invalidate(); // Its .gitignore files went with it.
+		if (event === 'unlinkDir') {
+			rules.invalidate(); // Its .gitignore files went with it.
+			rootGone(file);
+		}
 		if (event === 'add' || event === 'change' || event === 'unlink') record(file, KINDS[event]);
+		// Files that appear in a root devtui is watching afresh arrive as adds, as they should.
 	});
 	watcher.on('error', error => report(describeError(error)));
 
@@ -152,6 +192,7 @@ export const watchFiles = ({
 		close() {
 			closing ??= (async () => {
 				closed = true;
+				clearTimeout(rootTimer);
 				batcher.cancel();
 				try {
 					await watcher.close();
