@@ -1,0 +1,115 @@
+// The tools under test, each started on its own work directory with its own notify port. A peer
+// handle gives the root pid (for /proc accounting), devtui's --json events when there are any, and stop().
+import {spawn} from 'node:child_process';
+import {mkdtempSync, rmSync, writeFileSync, mkdirSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {startNotify} from './notify.mjs';
+import {processTree} from './proc.mjs';
+import {startTmux} from './tmux.mjs';
+
+const benchDir = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const root = path.dirname(benchDir);
+const devtuiCli = path.join(root, 'dist/src/cli.js');
+const nodemonBin = path.join(benchDir, 'node_modules/nodemon/bin/nodemon.js');
+
+export const APPS = {
+	node: ['node', path.join(benchDir, 'apps/server.mjs')],
+	python: ['python3', path.join(benchDir, 'apps/server.py')],
+	flood: ['node', path.join(benchDir, 'apps/flood.mjs')],
+};
+
+export const PEERS = {
+	bare: {label: 'bare baseline', apps: ['node', 'python', 'flood'], command: app => ['node', path.join(benchDir, 'lib/bare-restarter.mjs'), 'src', ...APPS[app]]},
+	nodemon: {
+		label: 'nodemon',
+		apps: ['node', 'python', 'flood'],
+		command: app =>
+			app === 'python'
+				? ['node', nodemonBin, '-q', '--watch', 'src', '-e', 'mjs', '--exec', APPS.python.join(' ')]
+				: ['node', nodemonBin, '-q', '--watch', 'src', '-e', 'mjs', APPS[app][1]],
+	},
+	'node-watch': {label: 'node --watch', apps: ['node', 'flood'], command: app => ['node', '--watch-path=src', APPS[app][1]]},
+	devtui: {label: 'devtui headless', apps: ['node', 'python', 'flood'], json: true, command: app => ['node', devtuiCli, '--json', '-w', 'src', '-e', 'mjs', '--', ...APPS[app]]},
+	'devtui-tui': {label: 'devtui dashboard (tmux)', apps: ['node', 'python', 'flood'], tmux: true, command: app => ['node', devtuiCli, '-w', 'src', '-e', 'mjs', '--', ...APPS[app]]},
+};
+
+export const fileContent = (index, value) => `export const v${index} = ${JSON.stringify(value)};\n`;
+
+const makeWorkDir = files => {
+	const dir = mkdtempSync(path.join(os.tmpdir(), 'devtui-bench-'));
+	mkdirSync(path.join(dir, 'src'));
+	for (let index = 0; index < files; index++) writeFileSync(path.join(dir, 'src', `f${index}.mjs`), fileContent(index, 'init'));
+	return dir;
+};
+
+let tmuxCount = 0;
+
+/** Starts `peerName` running `app`; resolves once the first instance reported (READY or FLOOD). */
+export const startPeer = async (peerName, app, {files = 10, env = {}, firstTimeout = 30_000, waitFirst = true} = {}) => {
+	const peer = PEERS[peerName];
+	const dir = makeWorkDir(files);
+	const notify = await startNotify();
+	const appEnv = {BENCH_PORT: String(notify.port), BENCH_SRC: path.join(dir, 'src'), FORCE_COLOR: '0', ...env};
+	const command = peer.command(app);
+	const events = [];
+	let child;
+	let term;
+	let rootPid;
+	if (peer.tmux) {
+		term = await startTmux({name: `devtui-bench-${process.pid}-${tmuxCount++}`, command, cwd: dir, env: appEnv, pidFile: path.join(dir, 'tool.pid')});
+		rootPid = term.pid();
+	} else {
+		child = spawn(command[0], command.slice(1), {cwd: dir, env: {...process.env, ...appEnv}, stdio: ['ignore', 'pipe', 'pipe']});
+		rootPid = child.pid;
+		let buffer = '';
+		child.stdout.setEncoding('utf8');
+		child.stdout.on('data', chunk => {
+			if (!peer.json) return;
+			buffer += chunk;
+			let end;
+			while ((end = buffer.indexOf('\n')) >= 0) {
+				const line = buffer.slice(0, end);
+				buffer = buffer.slice(end + 1);
+				if (line.startsWith('{"type":"run/output"')) continue;
+				try {
+					events.push(JSON.parse(line));
+				} catch {}
+			}
+		});
+		child.stderr.resume();
+	}
+	const first = waitFirst ? await notify.waitFor(() => true, {timeout: firstTimeout}) : true;
+	const handle = {
+		name: peerName,
+		label: peer.label,
+		dir,
+		src: path.join(dir, 'src'),
+		notify,
+		events,
+		term,
+		rootPid: () => rootPid,
+		appPids: () => new Set(notify.lines.map(line => line.pid)),
+		async stop() {
+			const tree = processTree(rootPid);
+			try {
+				process.kill(rootPid, 'SIGTERM');
+			} catch {}
+			for (let tries = 0; tries < 100 && processTree(rootPid).length > 0; tries++) await new Promise(resolve => setTimeout(resolve, 30));
+			for (const pid of tree) {
+				try {
+					process.kill(pid, 'SIGKILL');
+				} catch {}
+			}
+			term?.close();
+			notify.close();
+			rmSync(dir, {recursive: true, force: true});
+		},
+	};
+	if (!first) {
+		await handle.stop();
+		throw new Error(`${peer.label} did not start ${app} within ${firstTimeout} ms`);
+	}
+	return handle;
+};
