@@ -7,7 +7,7 @@ import type {DashboardStore} from '../store/store.js';
 
 /** The parts of a Session the dashboard uses (a narrow seam for tests). */
 export type DashboardSession = {
-	supervisor: Pick<Session['supervisor'], 'restart' | 'hold' | 'held' | 'forceKill'>;
+	supervisor: Pick<Session['supervisor'], 'restart' | 'hold' | 'held' | 'forceKill'> & Partial<Pick<Session['supervisor'], 'setOutputPaused'>>;
 	stateKeeper: Pick<Session['stateKeeper'], 'list'>;
 	loadSnapshotOnNextStart: Session['loadSnapshotOnNextStart'];
 };

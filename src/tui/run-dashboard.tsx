@@ -23,11 +23,12 @@ import {createStore, type DashboardStore} from '../store/store.js';
 import {connectPreview} from './connect-preview.js';
 import {createCommands, type DashboardSession} from './create-commands.js';
 import {createStatePreviewSource} from '../state/state-preview.js';
+import {limitOutput} from './limit-output.js';
 
 const ENTER_ALTERNATE_SCREEN = '\u001B[?1049h';
 const LEAVE_ALTERNATE_SCREEN = '\u001B[?1049l';
 /** The clock behind uptime, ages and the force-kill countdown. */
-const TICK_MS = 500;
+const STOPPING_TICK_MS = 250;
 
 export interface DashboardInput {
 	bus: EventBus;
@@ -62,6 +63,7 @@ export const prepareDashboard = ({bus, options, stdout, stdin, color, previewSou
 	let instance: Instance | undefined;
 	let ticker: NodeJS.Timeout | undefined;
 	let stopPreview: (() => void) | undefined;
+	let stopLimit: (() => void) | undefined;
 	let done = false;
 
 	return {
@@ -69,6 +71,7 @@ export const prepareDashboard = ({bus, options, stdout, stdin, color, previewSou
 		mount({session, quit}) {
 			if (instance || done) return;
 			stopPreview = connectPreview({bus, store, source, stateFile: options.stateFile});
+			stopLimit = limitOutput({bus, pause: paused => session.supervisor.setOutputPaused?.(paused)});
 			const commands = createCommands({session, store, quit});
 			stdout.write(ENTER_ALTERNATE_SCREEN);
 			instance = render(
@@ -77,13 +80,22 @@ export const prepareDashboard = ({bus, options, stdout, stdin, color, previewSou
 				</DashboardProvider>,
 				{stdout, stdin, exitOnCtrlC: false, patchConsole: false, maxFps: 30},
 			);
-			ticker = setInterval(() => store.dispatch({type: 'tick', now: now()}), TICK_MS);
+			// The clock only moves the uptime (whole seconds) and, while stopping, the countdown: tick on
+			// the second when idle, so an idle dashboard draws once a second and costs next to nothing.
+			const tick = () => {
+				const at = now();
+				store.dispatch({type: 'tick', now: at});
+				const stopping = store.getState().supervisor === 'stopping';
+				ticker = setTimeout(tick, stopping ? STOPPING_TICK_MS : 1000 - (at % 1000) + 5);
+			};
+			ticker = setTimeout(tick, 1000 - (now() % 1000) + 5);
 		},
 		unmount() {
 			if (done) return;
 			done = true;
-			clearInterval(ticker);
+			clearTimeout(ticker);
 			stopIngest();
+			stopLimit?.();
 			stopPreview?.();
 			store.dispose();
 			if (instance) {
