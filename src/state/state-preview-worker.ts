@@ -2,8 +2,8 @@
 // from the main thread and sends back only a bounded preview tree, so neither the parse nor the
 // message copy ever costs the dashboard's event loop more than a few kilobytes.
 
-import {closeSync, fstatSync, openSync, readFileSync, statSync} from 'node:fs';
-import {DEFAULT_MAX_STATE_BYTES, formatBytes} from './validate-state-file.js';
+import {statSync} from 'node:fs';
+import {DEFAULT_MAX_STATE_BYTES, formatBytes, readWholeFile} from './validate-state-file.js';
 import {buildPreview, cutText, DEFAULT_PREVIEW_LIMITS} from './build-preview.js';
 import type {StatePreview} from './state-preview-types.js';
 import {serveRequests} from './worker-client.js';
@@ -40,13 +40,7 @@ export const previewStateFileSync = (file: string, {maxBytes = DEFAULT_MAX_STATE
 	let bytes: Buffer;
 	let mtimeMs: number;
 	try {
-		const fd = openSync(file, 'r');
-		try {
-			mtimeMs = fstatSync(fd).mtimeMs;
-			bytes = readFileSync(fd);
-		} finally {
-			closeSync(fd);
-		}
+		({bytes, mtimeMs} = readWholeFile(file));
 	} catch (error) {
 		throw fail(problemOf(error));
 	}

@@ -134,6 +134,16 @@ const sha1Of = (bytes: Uint8Array): string => createHash('sha1').update(bytes).d
 const secondsBefore = (earlier: number, later: number): string => `${((later - earlier) / 1000).toFixed(1)} s`;
 
 /** Reads and judges the state file. Synchronous: it runs on the worker thread, never on the main one. */
+/** The bytes and modification time of one open of the file, so both describe the same version. */
+export const readWholeFile = (file: string): {bytes: Buffer; mtimeMs: number} => {
+	const fd = openSync(file, 'r');
+	try {
+		return {mtimeMs: fstatSync(fd).mtimeMs, bytes: readFileSync(fd)};
+	} finally {
+		closeSync(fd);
+	}
+};
+
 export const validateStateFileSync = ({file, displayPath, maxBytes, stopStartedAt, slackMs = DEFAULT_CLOCK_SLACK_MS}: StateRequest): StateVerdict => {
 	const fail = (problem: StateProblem, detail: string, exists: boolean, extra: {sha1?: string; bytes?: number} = {}): StateVerdict => ({
 		ok: false,
@@ -156,13 +166,7 @@ export const validateStateFileSync = ({file, displayPath, maxBytes, stopStartedA
 	let bytes: Buffer;
 	let mtimeMs: number;
 	try {
-		const fd = openSync(file, 'r');
-		try {
-			mtimeMs = fstatSync(fd).mtimeMs;
-			bytes = readFileSync(fd);
-		} finally {
-			closeSync(fd);
-		}
+		({bytes, mtimeMs} = readWholeFile(file));
 	} catch (error) {
 		const {problem, detail} = problemForErrno(errnoOf(error));
 		return fail(problem, detail, problem !== 'missing');
