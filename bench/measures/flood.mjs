@@ -29,8 +29,10 @@ const devNullRun = async env => {
 };
 
 const keyDuringFlood = async handle => {
-	// Press once the app is flooding, then poll the screen for the hold to show.
-	await sleep(300);
+	// Press once the dashboard is drawn and the app is flooding (a press during devtui's own start-up
+	// would time the start-up, not the key), then poll the screen for the hold to show.
+	for (let polls = 0; polls < 2000 && !/Logs/.test(handle.term.screen()); polls++) await sleep(5);
+	await sleep(100);
 	if (handle.notify.lines.some(line => line.kind === 'FLOOD')) return {keyMs: NaN, late: true};
 	const pressed = performance.now();
 	handle.term.keys('p');
