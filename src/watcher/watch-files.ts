@@ -90,6 +90,7 @@ export const watchFiles = ({
 	};
 
 	const batcher = createChangeBatcher<ChangedFile>({
+		keyOf: change => change.path,
 		debounceMs: options.debounceMs,
 		onClose(events, firstChangeAt) {
 			const files = coalesceChanges(events);
