@@ -134,6 +134,8 @@ export class Supervisor {
 
 	/** Restart now, whatever the state, held changes included (the `r` key). */
 	restart(): void {
+		// A restart asked for while a kill (`k`) is still stopping the app turns that kill into a restart.
+		this.killOnly = false;
 		const pending = this.heldFiles ?? [];
 		if (this.heldFiles) {
 			this.heldFiles = [];

@@ -215,6 +215,17 @@ describe('supervisor with real processes', () => {
 		await run.waitForOutput(/READY/, 2);
 	});
 
+	it('r right after k (while the kill is still under way) restarts the app', async () => {
+		const run = track(supervise([process.execPath, fixture('stubborn.mjs')]));
+		await run.supervisor.start();
+		const [pid] = pidsIn(await run.waitForOutput(/READY/));
+		run.supervisor.forceKill();
+		run.supervisor.restart();
+		const second = await run.waitForEvent('run/spawned', 2);
+		expect(second.pid).not.toBe(pid);
+		expect(isAlive(pid!)).toBe(false);
+	});
+
 	it('a forced quit during a slow stop kills at once', async () => {
 		const run = track(supervise([process.execPath, fixture('stubborn.mjs')], {timeoutMs: 20_000}));
 		await run.supervisor.start();
