@@ -9,6 +9,7 @@ import type {SupervisorEvent} from '../../src/supervisor/events.js';
 import {writeStateFileAtomic} from '../../src/state/atomic-write.js';
 import {createStateKeeper, type StateKeeper} from '../../src/state/state-keeper.js';
 import {defaultWorkerUrl} from '../../src/state/state-validator.js';
+import {measureLoop} from '../helpers/measure-loop.js';
 
 const MB = 1024 * 1024;
 /** A correctness bound, not a benchmark: a blocked event loop would show gaps of seconds. */
@@ -23,24 +24,6 @@ const bigState = (bytes: number, round: number) => {
 		event_queue: [{round}],
 		config: {debug: true},
 	};
-};
-
-/** Runs `task` while a 10 ms interval measures the longest gap the main event loop shows. */
-const measureLoop = async <T>(task: () => Promise<T>): Promise<{result: T; maxGapMs: number; ms: number}> => {
-	let last = performance.now();
-	let maxGapMs = 0;
-	const timer = setInterval(() => {
-		const now = performance.now();
-		maxGapMs = Math.max(maxGapMs, now - last);
-		last = now;
-	}, 10);
-	const started = performance.now();
-	try {
-		const result = await task();
-		return {result, maxGapMs: Math.max(maxGapMs, performance.now() - last), ms: performance.now() - started};
-	} finally {
-		clearInterval(timer);
-	}
 };
 
 describe('state keeper with a 50 MB state', () => {

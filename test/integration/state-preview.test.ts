@@ -7,6 +7,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {createStatePreviewSource, defaultPreviewWorkerUrl} from '../../src/state/state-preview.js';
 import {PREVIEW_LIMITS, type PreviewNode, type StatePreviewSource} from '../../src/state/state-preview-types.js';
 import {PREVIEW_MAX_NODES} from '../../src/state/build-preview.js';
+import {measureLoop} from '../helpers/measure-loop.js';
 
 const MB = 1024 * 1024;
 /** A correctness bound, not a benchmark: a blocked event loop would show gaps of seconds. */
@@ -20,23 +21,6 @@ const child = (node: PreviewNode, ...keys: string[]): PreviewNode =>
 		if (!found) throw new Error(`no child ${key} under ${at.key}`);
 		return found;
 	}, node);
-
-/** Runs `task` while a 10 ms interval measures the longest gap the main event loop shows. */
-const measureLoop = async <T>(task: () => Promise<T>): Promise<{result: T; maxGapMs: number}> => {
-	let last = performance.now();
-	let maxGapMs = 0;
-	const timer = setInterval(() => {
-		const now = performance.now();
-		maxGapMs = Math.max(maxGapMs, now - last);
-		last = now;
-	}, 10);
-	try {
-		const result = await task();
-		return {result, maxGapMs: Math.max(maxGapMs, performance.now() - last)};
-	} finally {
-		clearInterval(timer);
-	}
-};
 
 describe('state preview loader', () => {
 	let dir: string;

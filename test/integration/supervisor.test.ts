@@ -2,7 +2,7 @@ import {afterEach, describe, expect, it} from 'vitest';
 import {fixture, supervise} from '../helpers/supervise.js';
 import {isAlive, pidsIn} from '../helpers/process-alive.js';
 import {waitFor} from '../helpers/wait-for.js';
-import net from 'node:net';
+import {freePort} from '../helpers/free-port.js';
 import {readFileSync} from 'node:fs';
 
 const running: Array<{supervisor: {quit: (o?: {force?: boolean}) => Promise<void>}}> = [];
@@ -13,16 +13,6 @@ const track = <T extends {supervisor: {quit: (o?: {force?: boolean}) => Promise<
 afterEach(async () => {
 	await Promise.all(running.splice(0).map(run => run.supervisor.quit({force: true})));
 });
-
-const freePort = (): Promise<number> =>
-	new Promise((resolve, reject) => {
-		const server = net.createServer();
-		server.listen(0, '127.0.0.1', () => {
-			const {port} = server.address() as net.AddressInfo;
-			server.close(() => resolve(port));
-		});
-		server.on('error', reject);
-	});
 
 describe('supervisor with real processes', () => {
 	it('starts the app, restarts it on a batch of changes with the restart number, and stops it on quit', async () => {

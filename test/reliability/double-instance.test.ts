@@ -2,12 +2,12 @@
 // an earlier instance is still alive when it starts. Hundreds of restarts, including restarts asked
 // for while the previous one is still stopping or starting, must never produce one such failure.
 
-import net from 'node:net';
 import {rmSync} from 'node:fs';
 import {afterEach, describe, expect, it} from 'vitest';
 import {fixture, supervise} from '../helpers/supervise.js';
 import {waitFor} from '../helpers/wait-for.js';
 import {processesOfDevtui} from './proc-scan.js';
+import {freePort} from '../helpers/free-port.js';
 
 type Run = ReturnType<typeof supervise>;
 const runs: Run[] = [];
@@ -17,16 +17,6 @@ afterEach(async () => {
 		rmSync(run.cwd, {recursive: true, force: true});
 	}
 });
-
-const freePort = (): Promise<number> =>
-	new Promise((resolve, reject) => {
-		const server = net.createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const {port} = server.address() as net.AddressInfo;
-			server.close(() => resolve(port));
-		});
-	});
 
 const portApp = async (): Promise<Run> => {
 	const port = await freePort();
