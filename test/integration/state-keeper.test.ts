@@ -322,7 +322,13 @@ describe('state keeper: an app killed while writing its state', () => {
 			// Half the kills land any time after the start (maybe before the first write), half after
 			// at least one complete write; the random delay is the stimulus here, not a wait.
 			if (round % 2 === 0) await waitFor(() => existsSync(s.stateFile), {timeout: 20_000, message: 'the first state write'});
-			await new Promise(resolve => setTimeout(resolve, Math.random() * 300));
+			if (round % 4 === 0) {
+				// Every fourth round kills the moment a write is seen in progress, so some kills surely land mid-write.
+				const writing = async () => (await readdir(stateDir).catch(() => [])).some(name => name.includes('.tmp-'));
+				await waitFor(writing, {timeout: 20_000, interval: 1, message: 'a state write in progress'});
+			} else {
+				await new Promise(resolve => setTimeout(resolve, Math.random() * 300));
+			}
 			child.kill('SIGKILL');
 			await exited;
 			if ((await readdir(stateDir).catch(() => [])).some(name => name.includes('.tmp-'))) torn++;
