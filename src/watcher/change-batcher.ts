@@ -7,6 +7,12 @@
 // LARGE_BATCH_FILES files its quiet window grows to LARGE_BATCH_QUIET_MS and its cap grows by a
 // millisecond per file, so it stays one restart. A single file rewritten in a loop stays small, so
 // the cap still bounds it.
+//
+// Quiet must be seen, not assumed. A timer that fires late means devtui was not running (a loaded
+// machine, a CPU quota, a long garbage collection): the writer may have been frozen with it, or its
+// events may be waiting in the kernel, and Node runs due timers before it reads them. So a late
+// timer re-arms the window instead of closing; and an on-time one first lets `settle` drain what
+// is already on its way (the watcher's own stat calls) before the batch closes.
 
 export interface ChangeBatcher<T> {
 	push(item: T): void;
@@ -20,6 +26,9 @@ export const LARGE_BATCH_FILES = 100;
 export const LARGE_BATCH_QUIET_MS = 300;
 const MAX_CAP_MS = 30_000;
 
+/** How late a timer may fire before devtui counts itself as having been stalled. */
+export const stallToleranceMs = (quietMs: number): number => Math.max(20, quietMs / 2);
+
 export const createChangeBatcher = <T>({
 	debounceMs,
 	maxWaitMs = maxBatchWaitMs(debounceMs),
@@ -27,6 +36,7 @@ export const createChangeBatcher = <T>({
 	keyOf,
 	onOpen,
 	onClose,
+	settle,
 }: {
 	debounceMs: number;
 	maxWaitMs?: number;
@@ -36,38 +46,74 @@ export const createChangeBatcher = <T>({
 	/** Called with the first item of a new batch, before it is added. */
 	onOpen?: (item: T, openedAt: number) => void;
 	onClose: (items: T[], openedAt: number) => void;
+	/**
+	 * Resolves once events already under way have arrived (they call `push` meanwhile, which
+	 * keeps the batch open). Without it a batch closes as soon as its quiet window ends.
+	 */
+	settle?: () => Promise<void>;
 }): ChangeBatcher<T> => {
 	let items: T[] = [];
 	const keys = new Set<string>();
 	let openedAt = 0;
 	let timer: NodeJS.Timeout | undefined;
+	let dueAt = 0;
+	// Bumped by every push and cancel: a settle that sees it changed leaves the batch to the new timer.
+	let generation = 0;
 
 	const close = () => {
 		const closed = items;
-		timer = undefined;
 		items = [];
 		keys.clear();
-		onClose(closed, openedAt);
+		if (closed.length > 0) onClose(closed, openedAt);
 	};
+
+	const isLarge = () => keys.size >= LARGE_BATCH_FILES;
+	const quietMs = () => (isLarge() ? Math.max(debounceMs, LARGE_BATCH_QUIET_MS) : debounceMs);
+	const capAt = () => openedAt + (isLarge() ? Math.min(MAX_CAP_MS, maxWaitMs + keys.size) : maxWaitMs);
+
+	const arm = () => {
+		// A single timer: the quiet window, cut short by what is left of the cap.
+		const delay = Math.max(0, Math.min(quietMs(), capAt() - now()));
+		dueAt = now() + delay;
+		timer = setTimeout(onTimer, delay);
+	};
+
+	function onTimer() {
+		timer = undefined;
+		const capped = now() >= capAt();
+		if (!capped && now() - dueAt > stallToleranceMs(quietMs())) {
+			arm();
+			return;
+		}
+		if (!settle || capped) {
+			close();
+			return;
+		}
+		const seen = generation;
+		settle().then(
+			() => {
+				if (generation === seen) close();
+			},
+			() => {
+				if (generation === seen) close();
+			},
+		);
+	}
 
 	return {
 		push(item) {
-			if (timer === undefined) {
+			generation++;
+			if (items.length === 0) {
 				openedAt = now();
 				onOpen?.(item, openedAt);
-			} else {
-				clearTimeout(timer);
 			}
+			if (timer !== undefined) clearTimeout(timer);
 			items.push(item);
 			if (keyOf) keys.add(keyOf(item));
-			const large = keys.size >= LARGE_BATCH_FILES;
-			const quiet = large ? Math.max(debounceMs, LARGE_BATCH_QUIET_MS) : debounceMs;
-			const cap = large ? Math.min(MAX_CAP_MS, maxWaitMs + keys.size) : maxWaitMs;
-			// A single timer: the quiet window, cut short by what is left of the cap.
-			const untilCap = openedAt + cap - now();
-			timer = setTimeout(close, Math.max(0, Math.min(quiet, untilCap)));
+			arm();
 		},
 		cancel() {
+			generation++;
 			if (timer !== undefined) clearTimeout(timer);
 			timer = undefined;
 			items = [];

@@ -4,6 +4,7 @@
 // batch to one net change per file.
 
 import {existsSync} from 'node:fs';
+import {stat} from 'node:fs/promises';
 import path from 'node:path';
 import {watch} from 'chokidar';
 import type {DevtuiOptions} from '../options.js';
@@ -89,9 +90,21 @@ export const watchFiles = ({
 		guarded('onChangeStart', onChangeStart);
 	};
 
+	// chokidar stats a file before it reports a change, on libuv's thread pool, whose queue runs in
+	// order: a stat of our own queued behind theirs, twice over with a turn of the event loop
+	// between, means every change the kernel had already reported has reached `record`.
+	const settle = async () => {
+		for (let round = 0; round < 2; round++) {
+			await new Promise(resolve => setImmediate(resolve));
+			await stat(options.cwd).catch(() => undefined);
+		}
+		await new Promise(resolve => setImmediate(resolve));
+	};
+
 	const batcher = createChangeBatcher<ChangedFile>({
 		keyOf: change => change.path,
 		debounceMs: options.debounceMs,
+		settle,
 		onClose(events, firstChangeAt) {
 			const files = coalesceChanges(events);
 			// A batch of temp files that came and went changes nothing: no restart.

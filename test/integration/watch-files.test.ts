@@ -1,3 +1,4 @@
+import {spawn} from 'node:child_process';
 import {mkdirSync, mkdtempSync, renameSync, rmSync, unlinkSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,7 +31,7 @@ const makeTree = (files: Record<string, string> = {}) => {
 };
 
 // Starts a real watcher on `cwd` and records everything it reports.
-const startWatcher = async (cwd: string, overrides: Partial<WatchOptions> = {}) => {
+const startWatcher = async (cwd: string, overrides: Partial<WatchOptions> = {}, onChangeStart?: () => void) => {
 	const bus = createEventBus();
 	const events: SupervisorEvent[] = [];
 	bus.subscribe(event => events.push(event));
@@ -49,7 +50,10 @@ const startWatcher = async (cwd: string, overrides: Partial<WatchOptions> = {}) 
 			...overrides,
 		},
 		bus,
-		onChangeStart: () => changeStarts++,
+		onChangeStart: () => {
+			changeStarts++;
+			onChangeStart?.();
+		},
 		onBatch: (files, batch, firstChangeAt) => batches.push({files, batch, firstChangeAt}),
 	});
 	cleanups.push(() => watcher.close());
@@ -112,6 +116,31 @@ describe('watchFiles', () => {
 		await batchWith('sentinel.ts');
 		expect(batches).toHaveLength(2);
 		expect(changeStarts()).toBe(2);
+	});
+
+	it('keeps a burst in one batch when devtui itself stalls in the middle of it', async () => {
+		const names = Array.from({length: 10}, (_, index) => `src/f${index}.ts`);
+		const {dir, write} = makeTree(Object.fromEntries(names.map(name => [name, 'start'])));
+		let stalls = 0;
+		// The first change of the burst freezes this process's event loop for 400 ms, as a CPU quota
+		// or a long garbage collection would, while the writer (another process) goes on writing.
+		// The quiet window is long overdue when the loop runs again, and Node runs due timers before
+		// it reads the events that came meanwhile: the batch must not close on a quiet it never saw.
+		const {batches, batchWith} = await startWatcher(dir, {debounceMs: 50}, () => {
+			if (stalls++ === 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 400);
+		});
+		const script = `const fs = require('node:fs'); let i = 0; const t = setInterval(() => { fs.writeFileSync(${JSON.stringify(dir)} + '/src/f' + (i % 10) + '.ts', 'write ' + i); if (++i === 20) { clearInterval(t); console.log('done'); } }, 10);`;
+		const writer = spawn(process.execPath, ['-e', script], {stdio: ['ignore', 'pipe', 'inherit']});
+		let output = '';
+		writer.stdout.on('data', chunk => (output += String(chunk)));
+		await new Promise(resolve => writer.on('exit', resolve));
+		expect(output).toBe('done\n');
+		const burst = await batchWith(names[0]!);
+		expect(burst.files).toEqual(names.map(name => ({path: name, kind: 'changed'})));
+		write('sentinel.ts');
+		await batchWith('sentinel.ts');
+		expect(stalls).toBe(2);
+		expect(batches).toHaveLength(2);
 	});
 
 	it('closes a batch at the cap while writes go on without a pause', async () => {

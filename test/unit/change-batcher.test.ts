@@ -45,4 +45,54 @@ describe('change batcher', () => {
 		expect(closed.length).toBeGreaterThanOrEqual(1);
 		expect(closed[0]!.length).toBeLessThanOrEqual(101);
 	});
+
+	it('re-arms the quiet window when its timer fires late, instead of closing on a quiet it never saw', () => {
+		// The clock jumps ahead of the timers, as it does for a process that was not running.
+		let skipped = 0;
+		const closed: string[][] = [];
+		const batcher = createChangeBatcher<string>({debounceMs: 50, now: () => Date.now() + skipped, onClose: items => closed.push(items)});
+		batcher.push('a.py');
+		skipped = 300;
+		vi.advanceTimersByTime(50);
+		expect(closed).toEqual([]);
+		batcher.push('b.py');
+		vi.advanceTimersByTime(50);
+		expect(closed).toEqual([['a.py', 'b.py']]);
+	});
+
+	it('lets events already under way arrive before closing: a push while settling keeps the batch open', async () => {
+		const closed: string[][] = [];
+		let release: () => void = () => {};
+		let settles = 0;
+		const batcher = createChangeBatcher<string>({
+			debounceMs: 50,
+			onClose: items => closed.push(items),
+			settle: () => {
+				settles++;
+				return new Promise<void>(resolve => (release = resolve));
+			},
+		});
+		batcher.push('a.py');
+		vi.advanceTimersByTime(50);
+		expect(settles).toBe(1);
+		batcher.push('b.py');
+		release();
+		await vi.advanceTimersByTimeAsync(0);
+		expect(closed).toEqual([]);
+		vi.advanceTimersByTime(50);
+		expect(settles).toBe(2);
+		release();
+		await vi.advanceTimersByTimeAsync(0);
+		expect(closed).toEqual([['a.py', 'b.py']]);
+	});
+
+	it('does not settle past the cap', () => {
+		const closed: string[][] = [];
+		const batcher = createChangeBatcher<string>({debounceMs: 50, maxWaitMs: 100, onClose: items => closed.push(items), settle: () => new Promise<void>(() => {})});
+		for (let t = 0; t < 100; t += 20) {
+			batcher.push('app.log');
+			vi.advanceTimersByTime(20);
+		}
+		expect(closed).toHaveLength(1);
+	});
 });
