@@ -3,6 +3,15 @@
 
 export type ChangeKind = 'added' | 'changed' | 'removed';
 
+/** A TCP address devtui listens on for the app (`--listen`). */
+export interface ListenAddress {
+	/** The address to bind: 127.0.0.1 unless one was given. IPv6 without brackets. */
+	host: string;
+	port: number;
+	/** The name the app sees in LISTEN_FDNAMES: the spec as written, e.g. "8000" or "0.0.0.0:8000". */
+	name: string;
+}
+
 export interface DevtuiOptions {
 	/** The app's command and arguments, run without a shell. */
 	command: string[];
@@ -32,6 +41,12 @@ export interface DevtuiOptions {
 	readyPattern: RegExp | undefined;
 	/** The app is ready when this TCP port on localhost accepts a connection. */
 	readyPort: number | undefined;
+	/** Sockets devtui binds once and hands to every instance (systemd's LISTEN_FDS convention). */
+	listen: ListenAddress[];
+	/** A shell command run before the old app is stopped; a failure keeps the old app serving. */
+	check: string | undefined;
+	/** Compile changed .py files before stopping the app (a syntax error keeps the old app). */
+	pythonCheck: boolean;
 	/** Render the dashboard (false: headless event lines). */
 	tui: boolean;
 	/** Headless events as NDJSON on stdout. */

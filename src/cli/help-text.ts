@@ -22,6 +22,9 @@ const options: Array<[flags: string, description: string, fallback?: string]> = 
 	['    --restart-on-crash', 'restart a crashed app, with backoff', 'off'],
 	['    --ready-pattern <re>', 'ready when an output line matches', 'the client, or spawn'],
 	['    --ready-port <port>', 'ready when this localhost port accepts', 'the client, or spawn'],
+	['    --listen <[host:]port>', 'hold this socket and hand it to the app (repeatable)', 'off'],
+	['    --check <command>', 'run before stopping the app; a failure keeps it', 'off'],
+	['    --no-python-check', 'do not compile changed .py files before stopping', 'compile them'],
 	['    --no-tui', 'print event lines instead of the dashboard', 'dashboard on a TTY'],
 	['    --json', 'print events as NDJSON (implies --no-tui)', 'off'],
 	['-h, --help', 'show this help'],
@@ -32,6 +35,7 @@ const examples: Array<[command: string, what: string]> = [
 	['devtui -- python3 app.py', 'restart app.py on any change in this directory'],
 	['devtui -w src -e py --restart-arg python3 -m api', 'watch src/**/*.py, add --restart on restarts'],
 	['devtui --poll=500 --signal INT -- ./server.sh', 'poll (VMs, network mounts), stop with SIGINT'],
+	['devtui --listen 8000 --check "npx tsc --noEmit" -- node server.js', 'no refused requests; no restart into a broken build'],
 ];
 
 const column = (rows: string[][], widths: number[]) =>

@@ -7,6 +7,8 @@ import {
 	EXT,
 	extensions,
 	flagSubject,
+	LISTEN,
+	listenAddress,
 	millis,
 	MS,
 	nonEmptyString,
@@ -122,6 +124,22 @@ const specs: OptionSpec[] = [
 		value: {what: PORT, example: '--ready-port 8000'},
 		apply: (parsed, value, flag) => (parsed.layer.readyPort = tcpPort(value, flagSubject(flag))),
 	},
+	{
+		names: ['--listen'],
+		takes: 'value',
+		value: {what: LISTEN, example: '--listen 8000'},
+		apply: (parsed, value, flag) => {
+			parsed.layer.listen = [...(parsed.layer.listen ?? []), listenAddress(value, flagSubject(flag))];
+		},
+	},
+	{
+		names: ['--check'],
+		takes: 'value',
+		value: {what: 'a shell command', example: '--check "mypy src"'},
+		apply: (parsed, value, flag) => (parsed.layer.check = nonEmptyString(value, flagSubject(flag), 'a shell command')),
+	},
+	{names: ['--no-check'], takes: 'switch', apply: parsed => (parsed.layer.check = false)},
+	{names: ['--no-python-check'], takes: 'switch', apply: parsed => (parsed.layer.pythonCheck = false)},
 	{names: ['--no-tui'], takes: 'switch', apply: parsed => (parsed.layer.tui = false)},
 	{names: ['--json'], takes: 'switch', apply: parsed => (parsed.layer.json = true)},
 	{names: ['-h', '--help'], takes: 'switch', apply: parsed => (parsed.help = true)},

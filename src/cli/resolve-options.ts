@@ -11,6 +11,7 @@ import {
 	DEFAULT_STATE_FILE,
 	DEFAULT_TIMEOUT_MS,
 	type DevtuiOptions,
+	type ListenAddress,
 } from '../options.js';
 import {closestMatch, UsageError} from './usage-error.js';
 
@@ -29,6 +30,9 @@ export interface OptionLayer {
 	restartOnCrash?: boolean;
 	readyPattern?: RegExp;
 	readyPort?: number;
+	listen?: ListenAddress[];
+	check?: string | false;
+	pythonCheck?: boolean;
 	tui?: boolean;
 	json?: boolean;
 }
@@ -144,6 +148,13 @@ const configKeys: Record<string, KeyReader> = {
 	restartOnCrash: (value, s) => ({restartOnCrash: boolean(value, s)}),
 	readyPattern: (value, s) => ({readyPattern: readyPattern(value, s)}),
 	readyPort: (value, s) => ({readyPort: tcpPort(value, s)}),
+	listen: (value, s) => {
+		const list = Array.isArray(value) ? value : [value];
+		if (list.length === 0) throw invalid(s, LISTEN, value);
+		return {listen: list.map(item => listenAddress(typeof item === 'number' ? String(item) : item, s))};
+	},
+	check: (value, s) => ({check: value === false ? false : nonEmptyString(value, s, 'a shell command like "mypy src", or false')}),
+	pythonCheck: (value, s) => ({pythonCheck: boolean(value, s)}),
 	tui: (value, s) => ({tui: boolean(value, s)}),
 	json: (value, s) => ({json: boolean(value, s)}),
 };
@@ -165,6 +176,19 @@ export const tcpPort = (value: unknown, subject: Subject): number => {
 	const port = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
 	if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65_535) throw invalid(subject, PORT, value);
 	return port;
+};
+
+export const LISTEN = 'a port like 8000 or host:port like 0.0.0.0:8000';
+
+/** `8000` -> 127.0.0.1:8000; `0.0.0.0:8000`, `localhost:8000`, `[::1]:8000` as given. */
+export const listenAddress = (value: unknown, subject: Subject): ListenAddress => {
+	if (typeof value !== 'string') throw invalid(subject, LISTEN, value);
+	const name = value.trim();
+	const match = /^(?:(?:\[([0-9a-fA-F:.]+)\]|([\w.-]+)):)?(\d+)$/.exec(name);
+	if (!match) throw invalid(subject, LISTEN, value);
+	const port = Number(match[3]);
+	if (port < 1 || port > 65_535) throw invalid(subject, LISTEN, value);
+	return {host: match[1] ?? match[2] ?? '127.0.0.1', port, name};
 };
 
 export const CONFIG_KEYS = Object.keys(configKeys);
@@ -210,6 +234,19 @@ export const NO_COMMAND =
 
 const unique = <T>(items: T[]): T[] => [...new Set(items)];
 
+const uniqueListen = (addresses: ListenAddress[]): ListenAddress[] => {
+	const seen = new Map<string, ListenAddress>();
+	for (const address of addresses) {
+		const key = `${address.host}:${address.port}`;
+		const earlier = seen.get(key);
+		if (earlier && earlier.name !== address.name) {
+			throw new UsageError(`--listen ${earlier.name} and --listen ${address.name} are the same address; give it once`);
+		}
+		seen.set(key, address);
+	}
+	return [...seen.values()];
+};
+
 export const resolveOptions = ({
 	layers,
 	cwd,
@@ -237,6 +274,9 @@ export const resolveOptions = ({
 		restartOnCrash: merged.restartOnCrash ?? false,
 		readyPattern: merged.readyPattern,
 		readyPort: merged.readyPort,
+		listen: uniqueListen(merged.listen ?? []),
+		check: merged.check === false ? undefined : merged.check,
+		pythonCheck: merged.pythonCheck ?? true,
 		// The dashboard needs a terminal, and --json owns stdout.
 		tui: (merged.tui ?? true) && stdoutIsTTY && !json,
 		json,

@@ -52,6 +52,27 @@ export interface RestartTimeline {
 	outcome: 'ready' | 'crashed' | 'spawn-failed' | 'stopped' | 'in-progress';
 }
 
+/** A socket devtui holds for the app (`--listen`). */
+export interface HeldSocket {
+	/** The LISTEN_FDNAMES name: the --listen spec as written. */
+	name: string;
+	/** What it is bound to, e.g. "127.0.0.1:8000". */
+	address: string;
+	/** The descriptor number the app finds it at (3 for the first). */
+	fd: number;
+}
+
+export interface CheckFailure {
+	/** The check's name: "python compile" or the --check command. */
+	check: string;
+	exitCode: number | null;
+	signal: string | null;
+	/** Its output, stdout and stderr interleaved, the last lines only. */
+	output: string[];
+	/** Changed files its output names. */
+	blamed: string[];
+}
+
 interface EventPayloads {
 	/** The watcher has scanned its paths and is listening. */
 	'watch/ready': {paths: string[]; durationMs: number; polling: boolean};
@@ -120,6 +141,20 @@ interface EventPayloads {
 	'state/invalid': {reason: StateProblem; message: string};
 	/** A snapshot was put back as the state file before the next start. */
 	'state/restored': {snapshot: string; reason: string};
+	/** devtui bound the --listen sockets; every instance gets them from fd 3 on. */
+	'socket/listening': {sockets: HeldSocket[]};
+	/** The app said (through a client helper) that it serves on the sockets it was handed. */
+	'socket/taken': {pid: number; names: string[]};
+	/** Connections waiting in the held sockets' backlog (sampled while they are not 0, and when they drain). */
+	'socket/waiting': {waiting: number};
+	/** Pre-restart checks began on these files (every change since the running app started). */
+	'check/started': {checks: string[]; files: ChangedFile[]};
+	/** Every check passed: the restart goes on. */
+	'check/passed': {durationMs: number};
+	/** A check failed: the running app keeps serving until a change passes (or `r`). */
+	'check/failed': {durationMs: number; failure: CheckFailure; files: ChangedFile[]};
+	/** A newer change (or `r`, or quitting) replaced a running check. */
+	'check/cancelled': {reason: string};
 	/** A restart finished (the new instance is ready, or it failed): its whole timeline. */
 	'restart/completed': {timeline: RestartTimeline};
 	/** devtui is quitting; `force` after a second Ctrl-C. */

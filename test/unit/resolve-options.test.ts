@@ -55,6 +55,9 @@ describe('resolveOptions', () => {
 			restartOnCrash: false,
 			readyPattern: undefined,
 			readyPort: undefined,
+			listen: [],
+			check: undefined,
+			pythonCheck: true,
 			tui: true,
 			json: false,
 		} satisfies DevtuiOptions);
