@@ -182,6 +182,7 @@ export const startSession = async (
 		watchdog.dispose();
 	};
 
+	const appStartedAt = Date.now();
 	try {
 		await supervisor.start();
 	} catch (error) {
@@ -192,6 +193,7 @@ export const startSession = async (
 	watcher = watchFiles({
 		options,
 		bus,
+		changedSince: appStartedAt,
 		onChangeStart: () => running.changeStarted(),
 		onBatch: (files, _batch, firstChangeAt) => {
 			const looping = feedback.batch(

@@ -45,9 +45,15 @@ export const watchFiles = ({
 	bus,
 	onChangeStart,
 	onBatch,
+	changedSince,
 }: {
 	options: WatchOptions;
 	bus: EventBus;
+	/**
+	 * When the app was started (epoch ms). The app runs before the first scan is done, and a file
+	 * saved in between would otherwise be missed: the scan reports files modified since as changes.
+	 */
+	changedSince?: number;
 	/** Called once per batch, before `onBatch`, as soon as the batch is sure to produce one. */
 	onChangeStart?: () => void;
 	onBatch: (files: ChangedFile[], batch: number, firstChangeAt: number) => void;
@@ -134,8 +140,10 @@ export const watchFiles = ({
 
 	for (const root of options.watch) if (!existsSync(root)) report(`Watch path not found: ${root} (waiting for it to appear)`);
 
+	let scanning = true;
 	const watcher = watch([...options.watch], {
-		ignoreInitial: true,
+		// The scan's adds are only wanted to find files saved since the app started (changedSince).
+		ignoreInitial: changedSince === undefined,
 		// chokidar's own rename pairing holds every removal back 100 ms; the batch coalesces a
 		// removed-then-added file into `changed` anyway, so removals can come through at once.
 		atomic: false,
@@ -178,8 +186,13 @@ export const watchFiles = ({
 	}
 	if (missingRoots.size > 0) rootTimer = setTimeout(lookForRoots, ROOT_POLL_MS).unref();
 
-	watcher.on('all', (event, file) => {
+	watcher.on('all', (event, file, stats) => {
 		if (closed) return;
+		if (scanning && event === 'add') {
+			// A file time in the start's own millisecond is ambiguous: count it as seen by the app.
+			if (changedSince !== undefined && stats && stats.mtimeMs >= changedSince + 1) record(file, 'changed');
+			return;
+		}
 		if (event === 'unlinkDir') {
 			rules.invalidate(); // Its .gitignore files went with it.
 			rootGone(file);
@@ -194,6 +207,7 @@ export const watchFiles = ({
 		resolveReady = resolve;
 	});
 	watcher.once('ready', () => {
+		scanning = false;
 		if (!closed) {
 			bus.emit({type: 'watch/ready', paths: [...options.watch], durationMs: Math.round(performance.now() - startedAt), polling});
 		}

@@ -31,7 +31,7 @@ const makeTree = (files: Record<string, string> = {}) => {
 };
 
 // Starts a real watcher on `cwd` and records everything it reports.
-const startWatcher = async (cwd: string, overrides: Partial<WatchOptions> = {}, onChangeStart?: () => void) => {
+const startWatcher = async (cwd: string, overrides: Partial<WatchOptions> = {}, onChangeStart?: () => void, changedSince?: number) => {
 	const bus = createEventBus();
 	const events: SupervisorEvent[] = [];
 	bus.subscribe(event => events.push(event));
@@ -55,6 +55,7 @@ const startWatcher = async (cwd: string, overrides: Partial<WatchOptions> = {}, 
 			onChangeStart?.();
 		},
 		onBatch: (files, batch, firstChangeAt) => batches.push({files, batch, firstChangeAt}),
+		...(changedSince === undefined ? {} : {changedSince}),
 	});
 	cleanups.push(() => watcher.close());
 	await watcher.ready;
@@ -116,6 +117,22 @@ describe('watchFiles', () => {
 		await batchWith('sentinel.ts');
 		expect(batches).toHaveLength(2);
 		expect(changeStarts()).toBe(2);
+	});
+
+	it('reports a file saved after the app started but before the first scan finished, and only that one', async () => {
+		const {dir, write} = makeTree({'old.ts': 'old', 'src/kept.ts': 'kept'});
+		const treeWrittenAt = Date.now();
+		// File times come from a coarser clock than Date.now(), and both are cut to milliseconds
+		// differently: keep the start clear of the files saved before it, and the save clear of the start.
+		await waitFor(() => Date.now() > treeWrittenAt + 20);
+		const appStartedAt = Date.now();
+		await waitFor(() => Date.now() > appStartedAt + 20);
+		write('src/saved-meanwhile.ts');
+		const {batches, batchWith} = await startWatcher(dir, {}, undefined, appStartedAt);
+		expect((await batchWith('src/saved-meanwhile.ts')).files).toEqual([{path: 'src/saved-meanwhile.ts', kind: 'changed'}]);
+		write('sentinel.ts');
+		await batchWith('sentinel.ts');
+		expect(batches.flatMap(batch => batch.files.map(file => file.path))).toEqual(['src/saved-meanwhile.ts', 'sentinel.ts']);
 	});
 
 	it('keeps a burst in one batch when devtui itself stalls in the middle of it', async () => {

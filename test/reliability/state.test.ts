@@ -3,7 +3,7 @@
 // line, and snapshots are never pruned down to nothing valid. The real state keeper, real files.
 
 import {spawn, spawnSync} from 'node:child_process';
-import {existsSync} from 'node:fs';
+import {existsSync, readFileSync} from 'node:fs';
 import {mkdir, mkdtemp, readdir, readFile, rm, writeFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,6 +13,15 @@ import {createStateKeeper, type StateKeeper} from '../../src/state/state-keeper.
 import {createEventBus} from '../../src/supervisor/event-bus.js';
 import type {SupervisorEvent} from '../../src/supervisor/events.js';
 import {fixture} from '../helpers/supervise.js';
+import {waitFor} from '../helpers/wait-for.js';
+
+const readPid = (file: string): number | undefined => {
+	try {
+		return (JSON.parse(readFileSync(file, 'utf8')) as {config?: {pid?: number}}).config?.pid;
+	} catch {
+		return undefined;
+	}
+};
 
 const isRoot = process.getuid?.() === 0;
 const cleanups: Array<() => Promise<void>> = [];
@@ -55,8 +64,12 @@ describe('state: a writer SIGKILLed at random moments', () => {
 			const child = spawn(process.execPath, [fixture('state-writer.mjs'), s.stateFile, '300000'], {stdio: 'ignore'});
 			const exited = new Promise(resolve => child.once('exit', resolve));
 			cleanups.push(async () => void child.kill('SIGKILL'));
-			// The random delay is the stimulus (where in a write the kill lands), not a wait.
-			await new Promise(resolve => setTimeout(resolve, Math.random() * 150));
+			// The random delay is the stimulus (where in a write the kill lands), not a wait. On a
+			// loaded machine the writer may not even have started within it, so every fourth kill
+			// waits for a completed write first: both outcomes are then certain to be exercised.
+			// And every fourth is killed at once, before its first write can have finished.
+			if (round % 4 === 2) await waitFor(() => readPid(s.stateFile) === child.pid, {timeout: 30_000, message: `a completed write by pid ${child.pid}`});
+			else if (round % 4 !== 0) await new Promise(resolve => setTimeout(resolve, Math.random() * 150));
 			child.kill('SIGKILL');
 			await exited;
 			const state = JSON.parse(await readFile(s.stateFile, 'utf8')) as {restart_marker: boolean; config: {pid: number}};
