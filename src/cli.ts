@@ -75,7 +75,9 @@ const main = async (): Promise<void> => {
 	process.on('SIGTERM', () => quit('SIGTERM'));
 	process.on('SIGHUP', () => quit('SIGHUP'));
 	// A closed pipe on stdout (devtui | head) is a reason to stop, not a crash.
-	process.stdout.on('error', () => quit('stdout closed'));
+	// Every later write fails too: quit once, or each failure's own event would feed the next.
+	process.stdout.once('error', () => quit('stdout closed'));
+	process.stdout.on('error', () => {});
 	process.stderr.on('error', () => {});
 };
 

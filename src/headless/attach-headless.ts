@@ -2,6 +2,7 @@
 // stderr), and devtui's own lines go to stderr with a prefix, so piping the app's stdout stays
 // clean. With --json every event, app output included, is one NDJSON object on stdout.
 
+import type {Writable} from 'node:stream';
 import type {EventBus} from '../supervisor/event-bus.js';
 import {formatEvent} from './format-event.js';
 
@@ -24,6 +25,8 @@ export const attachHeadless = (
 	const prefix = streams.color ? '\u001B[36m[devtui]\u001B[39m ' : '[devtui] ';
 	const full = new Set<NodeJS.WritableStream>();
 	const write = (stream: NodeJS.WritableStream, text: string) => {
+		// A reader that went away (`devtui --json | head`): writing on would only buffer for ever.
+		if ((stream as Partial<Writable>).destroyed) return;
 		if (stream.write(text) || full.has(stream)) return;
 		full.add(stream);
 		if (full.size === 1) onBackpressure(true);

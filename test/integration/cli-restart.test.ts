@@ -4,7 +4,8 @@ import {cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync} from 'node
 import os from 'node:os';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
-import {runCli, type CliRun} from '../helpers/run-cli.js';
+import {spawn} from 'node:child_process';
+import {cliPath, runCli, type CliRun} from '../helpers/run-cli.js';
 import {isAlive, pidsIn} from '../helpers/process-alive.js';
 import {fixture} from '../helpers/supervise.js';
 import {waitFor} from '../helpers/wait-for.js';
@@ -47,6 +48,26 @@ describe('devtui --no-tui', () => {
 		expect(run.stdout.filter(line => line.startsWith('READY'))).toHaveLength(2);
 		const [first] = readyPids(run);
 		expect(isAlive(first!)).toBe(false);
+	});
+
+	it('quits, and stops the app, when the reader of its --json output goes away (devtui --json | head)', async () => {
+		const cwd = project();
+		const child = spawn(process.execPath, [cliPath, '--json', '--', 'node', 'app.mjs'], {cwd, stdio: ['ignore', 'pipe', 'pipe']});
+		const exited = new Promise<number | null>(resolve => child.once('exit', code => resolve(code)));
+		let stdout = '';
+		child.stdout.on('data', chunk => (stdout += String(chunk)));
+		try {
+			await waitFor(() => /"type":"watch\/ready"/.test(stdout) && /READY pid=\d+/.test(stdout), {message: () => `watch/ready and READY; stdout so far: ${stdout}`});
+			const appPid = Number(/READY pid=(\d+)/.exec(stdout)![1]);
+			child.stdout.destroy();
+			// The next events (this change) meet a closed pipe.
+			writeFileSync(path.join(cwd, 'new.txt'), 'x');
+			const code = await Promise.race([exited, waitFor(() => false, {timeout: 10_000, message: 'devtui to exit'}).catch(() => 'still running')]);
+			expect(code).toBe(0);
+			await waitFor(() => !isAlive(appPid), {message: `app pid ${appPid} gone`});
+		} finally {
+			child.kill('SIGKILL');
+		}
 	});
 
 	it('prints every event as NDJSON with --json', async () => {
