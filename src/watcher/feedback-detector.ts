@@ -10,9 +10,15 @@ export interface FeedbackPolicy {
 	withinMs: number;
 	/** How many suspect batches in a row, sharing a file, make a loop. */
 	batches: number;
+	/**
+	 * How far apart their delays after the spawn may be (or half the median delay, if more). An app
+	 * writes on the same code path each start, so its delays match; a developer saving in a hurry
+	 * (Ctrl-S, Ctrl-S) saves at whatever moment the typing allows.
+	 */
+	spreadMs: number;
 }
 
-export const DEFAULT_FEEDBACK_POLICY: FeedbackPolicy = {withinMs: 1500, batches: 3};
+export const DEFAULT_FEEDBACK_POLICY: FeedbackPolicy = {withinMs: 1500, batches: 3, spreadMs: 250};
 
 export interface FeedbackDetector {
 	spawned(at: number): void;
@@ -22,11 +28,16 @@ export interface FeedbackDetector {
 	batch(files: readonly string[], firstChangeAt: number): string | undefined;
 }
 
+const spread = (delays: number[]): {spread: number; median: number} => {
+	const sorted = [...delays].sort((a, b) => a - b);
+	return {spread: sorted.at(-1)! - sorted[0]!, median: sorted[Math.floor(sorted.length / 2)]!};
+};
+
 export const createFeedbackDetector = (policy: FeedbackPolicy = DEFAULT_FEEDBACK_POLICY): FeedbackDetector => {
 	let lastSpawnAt: number | undefined;
 	let readyAt: number | undefined;
-	let common: Set<string> | undefined;
-	let streak = 0;
+	// The suspect batches in a row so far (the last `policy.batches` of them).
+	let streak: Array<{files: ReadonlySet<string>; delay: number}> = [];
 	return {
 		spawned(at) {
 			lastSpawnAt = at;
@@ -36,21 +47,21 @@ export const createFeedbackDetector = (policy: FeedbackPolicy = DEFAULT_FEEDBACK
 			readyAt ??= at;
 		},
 		batch(files, firstChangeAt) {
-			const soon = lastSpawnAt !== undefined && firstChangeAt - lastSpawnAt >= 0 && firstChangeAt - lastSpawnAt <= policy.withinMs;
-			const suspect = soon && (readyAt === undefined || firstChangeAt < readyAt);
+			const delay = lastSpawnAt === undefined ? -1 : firstChangeAt - lastSpawnAt;
+			const suspect = delay >= 0 && delay <= policy.withinMs && (readyAt === undefined || firstChangeAt < readyAt);
 			if (!suspect) {
-				common = undefined;
-				streak = 0;
+				streak = [];
 				return undefined;
 			}
-			common = new Set(common ? files.filter(file => common!.has(file)) : files);
-			streak = common.size > 0 ? streak + 1 : 0;
-			if (common.size === 0) common = undefined;
-			if (streak < policy.batches || !common) return undefined;
-			const [file] = [...common].sort();
-			common = undefined;
-			streak = 0;
-			return file;
+			streak = [...streak, {files: new Set(files), delay}].slice(-policy.batches);
+			if (streak.length < policy.batches) return undefined;
+			const [first, ...rest] = streak;
+			const common = [...first!.files].filter(file => rest.every(entry => entry.files.has(file))).sort();
+			const timing = spread(streak.map(entry => entry.delay));
+			// A jittery streak slides on: the next batches may still line up (a loaded machine).
+			if (common.length === 0 || timing.spread > Math.max(policy.spreadMs, timing.median / 2)) return undefined;
+			streak = [];
+			return common[0];
 		},
 	};
 };

@@ -150,7 +150,9 @@ describe('devtui --no-tui', () => {
 		await run.waitForLine(/\[devtui\] held: 1 pending \(out\.txt \(changed\)\)/);
 		const restarts = run.lines(/\[devtui\] restart #\d+: started/).length;
 		expect(restarts).toBeGreaterThanOrEqual(3);
-		expect(restarts).toBeLessThanOrEqual(5);
+		// Three starts whose writes line up make a loop; on a loaded machine the first delays may be
+		// uneven and the detector slides on to the next ones, so allow a few more.
+		expect(restarts).toBeLessThanOrEqual(8);
 		// A deliberate change while held is also held: nothing restarts until the developer says so.
 		writeFileSync(path.join(cwd, 'feedback-writer.mjs'), `${readFileSync(path.join(cwd, 'feedback-writer.mjs'), 'utf8')}// edit\n`);
 		await run.waitForLine(/\[devtui\] held: 2 pending/);

@@ -3,7 +3,7 @@ import {createFeedbackDetector} from '../../src/watcher/feedback-detector.js';
 
 describe('feedback loop detector', () => {
 	it('names the file when it changes right after each of three spawns', () => {
-		const detector = createFeedbackDetector({withinMs: 1500, batches: 3});
+		const detector = createFeedbackDetector({withinMs: 1500, batches: 3, spreadMs: 250});
 		let now = 0;
 		const cycle = (files: string[], after: number) => {
 			detector.spawned(now);
@@ -18,15 +18,37 @@ describe('feedback loop detector', () => {
 	});
 
 	it('does not flag a developer who saves a file a few seconds after each restart', () => {
-		const detector = createFeedbackDetector({withinMs: 1500, batches: 3});
+		const detector = createFeedbackDetector({withinMs: 1500, batches: 3, spreadMs: 250});
 		for (let i = 0; i < 10; i++) {
 			detector.spawned(i * 10_000);
 			expect(detector.batch(['app.py'], i * 10_000 + 3000)).toBeUndefined();
 		}
 	});
 
+	it('does not flag a developer saving in a hurry right after each restart, at uneven moments', () => {
+		const detector = createFeedbackDetector({withinMs: 1500, batches: 3, spreadMs: 250});
+		let now = 0;
+		for (const delay of [300, 900, 1400, 200, 800, 1300]) {
+			detector.spawned(now);
+			expect(detector.batch(['app.py'], now + delay)).toBeUndefined();
+			now += delay + 100;
+		}
+	});
+
+	it('catches a loop whose timing is jittery at first, once three starts in a row line up', () => {
+		const detector = createFeedbackDetector({withinMs: 1500, batches: 3, spreadMs: 250});
+		let now = 0;
+		const results = [60, 900, 70, 80, 65].map(delay => {
+			detector.spawned(now);
+			const result = detector.batch(['out.log'], now + delay);
+			now += delay + 100;
+			return result;
+		});
+		expect(results).toEqual([undefined, undefined, undefined, undefined, 'out.log']);
+	});
+
 	it('needs the same file every time, in a row', () => {
-		const detector = createFeedbackDetector({withinMs: 1500, batches: 3});
+		const detector = createFeedbackDetector({withinMs: 1500, batches: 3, spreadMs: 250});
 		detector.spawned(0);
 		expect(detector.batch(['a'], 10)).toBeUndefined();
 		detector.spawned(100);
@@ -47,7 +69,7 @@ describe('feedback loop detector', () => {
 
 describe('feedback loop detector with readiness', () => {
 	it('does not count changes made after the app reported ready', () => {
-		const detector = createFeedbackDetector({withinMs: 1500, batches: 3});
+		const detector = createFeedbackDetector({withinMs: 1500, batches: 3, spreadMs: 250});
 		for (let i = 0; i < 5; i++) {
 			const spawnAt = i * 1000;
 			detector.spawned(spawnAt);
@@ -57,7 +79,7 @@ describe('feedback loop detector with readiness', () => {
 	});
 
 	it('still counts changes made before the app was ready', () => {
-		const detector = createFeedbackDetector({withinMs: 1500, batches: 3});
+		const detector = createFeedbackDetector({withinMs: 1500, batches: 3, spreadMs: 250});
 		const results = [0, 1, 2].map(i => {
 			detector.spawned(i * 1000);
 			const result = detector.batch(['cache.json'], i * 1000 + 50);
