@@ -37,6 +37,7 @@ export const createChangeBatcher = <T>({
 	onOpen,
 	onClose,
 	settle,
+	quick,
 }: {
 	debounceMs: number;
 	maxWaitMs?: number;
@@ -51,6 +52,11 @@ export const createChangeBatcher = <T>({
 	 * keeps the batch open). Without it a batch closes as soon as its quiet window ends.
 	 */
 	settle?: () => Promise<void>;
+	/**
+	 * A batch of one item that passes `test` closes after `quietMs` instead of the debounce: a
+	 * single save. Whoever sets this must catch what the shorter window can miss (see watch-files).
+	 */
+	quick?: {quietMs: number; test: (item: T) => boolean};
 }): ChangeBatcher<T> => {
 	let items: T[] = [];
 	const keys = new Set<string>();
@@ -68,7 +74,11 @@ export const createChangeBatcher = <T>({
 	};
 
 	const isLarge = () => keys.size >= LARGE_BATCH_FILES;
-	const quietMs = () => (isLarge() ? Math.max(debounceMs, LARGE_BATCH_QUIET_MS) : debounceMs);
+	const quietMs = () => {
+		if (isLarge()) return Math.max(debounceMs, LARGE_BATCH_QUIET_MS);
+		if (quick && items.length === 1 && quick.test(items[0]!)) return Math.min(debounceMs, quick.quietMs);
+		return debounceMs;
+	};
 	const capAt = () => openedAt + (isLarge() ? Math.min(MAX_CAP_MS, maxWaitMs + keys.size) : maxWaitMs);
 
 	const arm = () => {

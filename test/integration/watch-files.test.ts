@@ -135,6 +135,21 @@ describe('watchFiles', () => {
 		expect(batches.flatMap(batch => batch.files.map(file => file.path))).toEqual(['src/saved-meanwhile.ts', 'sentinel.ts']);
 	});
 
+	it('closes a single save quickly, and still catches a second write that chokidar swallows', async () => {
+		const {dir, write} = makeTree({'src/app.ts': 'v1'});
+		const {batches, batchWith} = await startWatcher(dir, {debounceMs: 50});
+		write('src/app.ts', 'v2');
+		await batchWith('src/app.ts');
+		// At once: within chokidar's 50 ms change throttle of the first event (on all but a very
+		// slow machine), which drops this write without a word. devtui's recheck must see it.
+		write('src/app.ts', 'v3, longer');
+		await waitFor(() => batches.length >= 2, {message: () => `a second batch; ${JSON.stringify(batches.map(batch => batch.files))}`});
+		expect(batches.map(batch => batch.files)).toEqual([[{path: 'src/app.ts', kind: 'changed'}], [{path: 'src/app.ts', kind: 'changed'}]]);
+		write('sentinel.ts');
+		await batchWith('sentinel.ts');
+		expect(batches).toHaveLength(3);
+	});
+
 	it('keeps a burst in one batch when devtui itself stalls in the middle of it', async () => {
 		const names = Array.from({length: 10}, (_, index) => `src/f${index}.ts`);
 		const {dir, write} = makeTree(Object.fromEntries(names.map(name => [name, 'start'])));

@@ -95,4 +95,26 @@ describe('change batcher', () => {
 		}
 		expect(closed).toHaveLength(1);
 	});
+
+	it('closes a single quick item after the short window, and anything more after the debounce', () => {
+		const closed: string[][] = [];
+		const batcher = createChangeBatcher<string>({debounceMs: 50, onClose: items => closed.push(items), quick: {quietMs: 10, test: item => item.endsWith('.py')}});
+		batcher.push('app.py');
+		vi.advanceTimersByTime(10);
+		expect(closed).toEqual([['app.py']]);
+		// Two items: the whole debounce, from the last one.
+		batcher.push('a.py');
+		vi.advanceTimersByTime(5);
+		batcher.push('b.py');
+		vi.advanceTimersByTime(49);
+		expect(closed).toHaveLength(1);
+		vi.advanceTimersByTime(1);
+		expect(closed[1]).toEqual(['a.py', 'b.py']);
+		// One item that is not quick (an added file may yet turn out to be a temp file): the debounce.
+		batcher.push('new.tmp');
+		vi.advanceTimersByTime(49);
+		expect(closed).toHaveLength(2);
+		vi.advanceTimersByTime(1);
+		expect(closed[2]).toEqual(['new.tmp']);
+	});
 });
