@@ -1,15 +1,19 @@
 // The files behind the current or last restart (+ added, ~ changed, - removed), or, while
-// restarts are held, the changes waiting for the one restart the release will cause.
+// restarts are held, the changes waiting for the one restart the release will cause, or the files
+// a pre-restart check is looking at (those it blamed for a failure first, marked).
 
 import {Box, Text} from 'ink';
 import type {ChangeKind} from '../src/options.js';
 import {formatClock, plural} from '../src/store/format.js';
+import {blamedFirst, type CheckView} from '../src/store/listen-check-view.js';
 import type {ChangesView} from '../src/store/selectors.js';
 import {PaneTitle} from './PaneTitle.js';
 import {glyphs, toneColor, type Tone} from './theme.js';
 
 export interface ChangesPaneProps {
 	view: ChangesView;
+	/** A check running or failed: its files replace the view's. */
+	check?: CheckView;
 	/** First row shown (the pane scrolls when focused). */
 	top: number;
 	focused: boolean;
@@ -36,8 +40,17 @@ const emptyText = (view: ChangesView): string => {
 	return view.trigger === 'manual' ? 'restarted by request, no file changes' : 'no files';
 };
 
-export const ChangesPane = ({view, top, focused, width, height}: ChangesPaneProps) => {
-	const {title, detail, tone} = titleOf(view);
+// The time a check has taken is in the timeline's "check" bar; here, which checks and files.
+const checkTitle = (check: CheckView): {title: string; detail: string; tone: Tone} => {
+	if (check.status === 'running') return {title: 'Checking', detail: check.checks.join(', '), tone: 'warn'};
+	const blamed = check.failure.blamed.length;
+	return {title: 'Changes', detail: blamed > 0 ? `${blamed} of ${check.files.length} blamed` : 'check failed', tone: 'error'};
+};
+
+export const ChangesPane = ({view: changes, check, top, focused, width, height}: ChangesPaneProps) => {
+	const blamed = check?.status === 'failed' ? check.failure.blamed : [];
+	const view: ChangesView = check ? {mode: 'restart', files: blamedFirst(check.files, blamed)} : changes;
+	const {title, detail, tone} = check ? checkTitle(check) : titleOf(view);
 	const rows = Math.max(0, height - 1);
 	const first = Math.min(top, Math.max(0, view.files.length - rows));
 	const overflow = view.files.length - first > rows;
@@ -54,7 +67,7 @@ export const ChangesPane = ({view, top, focused, width, height}: ChangesPaneProp
 				<Box key={file.path} width={width} height={1}>
 					<Text wrap="truncate-middle">
 						<Text color={toneColor(KIND[file.kind].tone)}>{` ${KIND[file.kind].glyph} `}</Text>
-						{file.path}
+						{blamed.includes(file.path) ? <Text bold color={toneColor('error')}>{`${file.path} ${glyphs.failed}`}</Text> : file.path}
 					</Text>
 				</Box>
 			))}

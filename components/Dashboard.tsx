@@ -5,11 +5,14 @@ import {useLogFormatter} from '../src/hooks/dashboard-context.js';
 import {useDashboard} from '../src/hooks/use-dashboard.js';
 import {footerHints, keyContextOf} from '../src/keymap.js';
 import type {Layout} from '../src/store/layout.js';
+import {paneCheck, socketView} from '../src/store/listen-check-view.js';
 import {filterEntries} from '../src/store/log-view.js';
 import {appStatus, countdown, shownTimeline, stateAgeMs, uptimeMs, visibleChanges} from '../src/store/selectors.js';
 import {flattenPreview} from '../src/store/state-tree.js';
+import {NOTICE_MS} from '../src/store/clock.js';
 import type {DashboardState} from '../src/store/state.js';
 import {ChangesPane} from './ChangesPane.js';
+import {CheckPanel} from './CheckPanel.js';
 import {CrashPanel} from './CrashPanel.js';
 import {Footer} from './Footer.js';
 import {Header, type HeaderProps} from './Header.js';
@@ -20,8 +23,6 @@ import {LogPane} from './LogPane.js';
 import {TimelinePane} from './TimelinePane.js';
 import {theme} from './theme.js';
 
-/** A notice stays in the header this long. */
-const NOTICE_MS = 30_000;
 
 const headerMessage = (state: DashboardState): HeaderProps['message'] => {
 	if (state.quitting) return {tone: 'warn', text: state.quitting.force ? 'force-quitting…' : 'quitting… (q again force-kills)'};
@@ -35,14 +36,20 @@ const Top = ({state, layout}: {state: DashboardState; layout: Layout}) => {
 	const focus = state.ui.focus;
 	const shown = shownTimeline(state);
 	const crashed = state.supervisor === 'crashed' && (state.crash !== undefined || state.spawnFailure !== undefined);
+	const check = paneCheck(state);
+	// A check that failed after the crash (the fix did not compile) is the newer news.
+	const crashAt = state.crash?.at ?? state.spawnFailure?.at ?? 0;
+	const failedCheck = check?.status === 'failed' && !(crashed && crashAt > check.at) ? check : undefined;
 	return (
 		<Box height={top.height} width={layout.width}>
 			<Box flexDirection="column" width={top.leftWidth} height={top.height}>
-				<ChangesPane view={visibleChanges(state)} top={state.ui.changesTop} focused={focus === 'changes'} width={top.leftWidth} height={top.changesHeight} />
+				<ChangesPane view={visibleChanges(state)} check={check} top={state.ui.changesTop} focused={focus === 'changes'} width={top.leftWidth} height={top.changesHeight} />
 				<HistoryList history={state.history} top={state.ui.historyTop} focused={focus === 'timeline'} width={top.leftWidth} height={top.historyHeight} />
 			</Box>
 			<Box width={1} height={top.height} borderStyle="single" borderTop={false} borderBottom={false} borderRight={false} borderColor={theme.rule} />
-			{crashed ? (
+			{failedCheck ? (
+				<CheckPanel check={failedCheck} focused={focus === 'timeline'} width={top.rightWidth} height={top.height} />
+			) : crashed ? (
 				<CrashPanel crash={state.crash} spawnFailure={state.spawnFailure} now={state.now} focused={focus === 'timeline'} width={top.rightWidth} height={top.height} />
 			) : (
 				<TimelinePane
@@ -117,6 +124,7 @@ export const Dashboard = ({layout}: {layout: Layout}) => {
 				watchPaths={state.watchPaths}
 				watchReady={state.watchReady}
 				polling={state.polling}
+				socket={socketView(state)}
 				message={headerMessage(state)}
 				width={width}
 			/>

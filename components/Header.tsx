@@ -1,9 +1,12 @@
 // The top two rows: what runs and how it is doing (status, command, pid, uptime, restarts), then
-// what is watched and anything that needs attention (a notice, a chosen snapshot, quitting).
+// what is watched, the sockets held for the app (--listen), and anything that needs attention (a
+// notice, a chosen snapshot, quitting).
 
 import {Box, Text} from 'ink';
-import {formatSpan} from '../src/store/format.js';
+import {formatCoarseSpan} from '../src/store/clock.js';
+import type {SocketView} from '../src/store/listen-check-view.js';
 import type {AppStatus} from '../src/store/state.js';
+import {SocketLine} from './SocketLine.js';
 import {glyphs, statusTone, toneColor, type Tone} from './theme.js';
 
 export interface HeaderProps {
@@ -16,15 +19,17 @@ export interface HeaderProps {
 	polling: boolean;
 	/** False until the watcher has scanned its paths. */
 	watchReady?: boolean;
+	/** The sockets devtui holds for the app (`--listen`), shown on the second row. */
+	socket?: SocketView;
 	/** The right side of the second row: the most important message, if any. */
 	message?: {tone: Tone; text: string};
 	width: number;
 }
 
-export const Header = ({status, command, pid, uptimeMs, restart, watchPaths, polling, watchReady = true, message, width}: HeaderProps) => {
+export const Header = ({status, command, pid, uptimeMs, restart, watchPaths, polling, watchReady = true, socket, message, width}: HeaderProps) => {
 	const facts = [
 		pid === undefined ? undefined : `pid ${pid}`,
-		uptimeMs === undefined ? undefined : `up ${formatSpan(uptimeMs)}`,
+		uptimeMs === undefined ? undefined : `up ${formatCoarseSpan(uptimeMs)}`,
 		restart === 0 ? 'no restarts' : `${restart} ${restart === 1 ? 'restart' : 'restarts'}`,
 	].filter(Boolean);
 	const color = toneColor(statusTone(status));
@@ -50,6 +55,11 @@ export const Header = ({status, command, pid, uptimeMs, restart, watchPaths, pol
 						{`  ${watchReady ? 'watching' : 'starting to watch'} ${watchPaths.join(', ') || '.'}${polling ? ' (polling)' : ''}`}
 					</Text>
 				</Box>
+				{socket ? (
+					<Box flexShrink={1} marginLeft={2}>
+						<SocketLine socket={socket} />
+					</Box>
+				) : null}
 				{message ? (
 					<Box flexShrink={1} marginLeft={2}>
 						<Text wrap="truncate-end" color={toneColor(message.tone)} dimColor={message.tone === 'dim'}>

@@ -31,6 +31,7 @@ const ROW_WIDTH = 34;
 const problemOf = (entry: HistoryEntry): string | undefined => {
 	if (entry.outcome === 'crashed') return 'crashed';
 	if (entry.outcome === 'spawn-failed') return 'no start';
+	if (entry.outcome === 'check-failed') return 'check';
 	return entry.forced ? 'killed' : undefined;
 };
 

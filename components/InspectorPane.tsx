@@ -2,7 +2,8 @@
 // highlighted), what happened when the last save was invalid, and the snapshot browser.
 
 import {Box, Text} from 'ink';
-import {formatBytes, formatSpan, plural} from '../src/store/format.js';
+import {formatCoarseSpan} from '../src/store/clock.js';
+import {formatBytes, plural} from '../src/store/format.js';
 import type {TreeRow} from '../src/store/state-tree.js';
 import type {PersistedState, PreviewState, SnapshotList} from '../src/store/state.js';
 import {PaneTitle} from './PaneTitle.js';
@@ -28,7 +29,7 @@ const detailOf = ({persisted, preview, ageMs}: Pick<InspectorPaneProps, 'persist
 	const bytes = preview.preview?.bytes ?? persisted.bytes;
 	const parts = [
 		bytes === undefined ? undefined : formatBytes(bytes),
-		ageMs === undefined ? undefined : `saved ${formatSpan(ageMs)} ago`,
+		ageMs === undefined ? undefined : `saved ${formatCoarseSpan(ageMs)} ago`,
 		persisted.changedKeys.length > 0 && persisted.validatedAt !== undefined ? `${plural(persisted.changedKeys.length, 'key')} changed` : undefined,
 	];
 	return parts.filter(Boolean).join(' · ');

@@ -26,11 +26,17 @@ const titleOf = (timeline: RestartTimeline | undefined, live: boolean, stopped: 
 	if (!timeline) return {title: 'Shutdown', detail: '', tone: 'dim'};
 	if (stopped) return {title: 'Stopped', detail: `${timeline.forced ? 'killed' : 'stopped'} in ${formatMs(timeline.totalMs ?? 0)} · r starts it again`, tone: 'dim'};
 	if (live && timeline.trigger === 'start') return {title: 'Starting', detail: `${formatMs(now - timeline.startedAt)} so far`, tone: 'warn'};
+	// Checks run before the old app is stopped: nothing is restarting yet.
+	const checking = timeline.phases.some(phase => phase.name === 'check' && phase.source === 'devtui' && phase.outcome === 'running');
+	if (live && checking) return {title: 'Checking', detail: `${timeline.trigger} · ${formatMs(now - timeline.startedAt)} so far`, tone: 'warn'};
 	if (live) return {title: 'Restarting', detail: `${timeline.trigger} · ${formatMs(now - timeline.startedAt)} so far`, tone: 'warn'};
 	const what = timeline.restart === 0 ? 'Startup' : `Restart #${timeline.restart}`;
 	const total = formatMs(timeline.totalMs ?? 0);
 	if (timeline.outcome === 'crashed') return {title: what, detail: `crashed after ${total}`, tone: 'error'};
 	if (timeline.outcome === 'spawn-failed') return {title: what, detail: 'could not start', tone: 'error'};
+	if (timeline.outcome === 'check-failed') return {title: 'Not restarted', detail: `check failed after ${total}`, tone: 'error'};
+	// An outcome this dashboard does not know yet still says what it is.
+	if (timeline.outcome !== 'ready') return {title: what, detail: `${String(timeline.outcome)} after ${total}`, tone: 'warn'};
 	const from = timeline.trigger === 'start' ? '' : `${timeline.trigger} → `;
 	return {title: what, detail: `${from}ready in ${total}`, tone: timeline.forced ? 'warn' : 'ok'};
 };

@@ -62,4 +62,5 @@ export const glyphs = {
 	stderr: '┃',
 	rule: '─',
 	vertical: '│',
+	socket: '⇄',
 } as const;

@@ -59,6 +59,8 @@ export interface KeyContext {
 	held: boolean;
 	/** devtui is quitting: q and Ctrl-C now force-kill. */
 	quitting: boolean;
+	/** A pre-restart check failed: r restarts anyway. */
+	checkFailed?: boolean;
 }
 
 export interface Binding {
@@ -80,7 +82,15 @@ const everywhere: readonly KeyMode[] = ['normal', 'help'];
 const inTree = (context: KeyContext) => context.focus === 'inspector';
 
 export const BINDINGS: readonly Binding[] = [
-	{command: 'restart', keys: [{input: 'r'}], label: 'r', help: 'restart now (held changes included)', hint: 'restart', section: 'app', modes: everywhere},
+	{
+		command: 'restart',
+		keys: [{input: 'r'}],
+		label: 'r',
+		help: 'restart now (held changes included), even if a check failed',
+		hint: context => (context.checkFailed ? 'restart anyway' : 'restart'),
+		section: 'app',
+		modes: everywhere,
+	},
 	{
 		command: 'postpone',
 		keys: [{input: 'p'}],
@@ -224,6 +234,7 @@ export const keyContextOf = (state: {
 	ui: {focus: PaneId; help: boolean; filter: {editing: boolean; applied: string}; browser: {open: boolean}};
 	held: boolean;
 	quitting?: unknown;
+	check?: {status: string};
 }): KeyContext => ({
 	mode: state.ui.filter.editing ? 'filter' : state.ui.help ? 'help' : 'normal',
 	focus: state.ui.focus,
@@ -231,4 +242,5 @@ export const keyContextOf = (state: {
 	filterApplied: state.ui.filter.applied !== '',
 	held: state.held,
 	quitting: state.quitting !== undefined,
+	...(state.check?.status === 'failed' ? {checkFailed: true} : {}),
 });

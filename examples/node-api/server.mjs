@@ -6,7 +6,8 @@
 //   curl -s localhost:8766/state
 
 import http from 'node:http';
-import {isRestart, loadState, onShutdown, phase, ready, restart, saveState} from 'devtui/client';
+import net from 'node:net';
+import {isRestart, listen, loadState, onShutdown, phase, ready, restart, saveState} from 'devtui/client';
 import {log} from './log.mjs';
 
 const TICK_MS = 250;
@@ -44,9 +45,13 @@ const server = http.createServer((request, response) => {
 
 onShutdown(async info => {
 	log.info({reason: info.reason ?? info.signal}, 'stopping');
+	// Stop accepting (new connections wait in devtui's held socket for the next instance), let the
+	// connections accepted a moment ago send their request, then close the idle ones; requests in
+	// progress get a second to finish. (http's own close() would drop the fresh connections at once.)
 	await phase('api_server', () => {
-		const closed = new Promise(resolve => server.close(resolve));
-		server.closeAllConnections();
+		const closed = new Promise(resolve => net.Server.prototype.close.call(server, resolve));
+		setTimeout(() => server.closeIdleConnections(), 50);
+		setTimeout(() => server.closeAllConnections(), 1000).unref();
 		return closed;
 	});
 	await phase('runtime_loop', () => clearInterval(loop));
@@ -63,7 +68,8 @@ server.on('error', error => {
 	log.error({err: {message: error.message, code: error.code}}, `cannot listen on port ${port}`);
 	process.exit(1);
 });
-server.listen(port, '127.0.0.1', () => {
+// On the socket devtui holds across restarts ("listen" in devtui.config.json), or a new one.
+listen(server, {port, host: '127.0.0.1'}, () => {
 	log.info({restart, ticks: selfState.ticks}, `serving on http://127.0.0.1:${port}`);
 	ready();
 });

@@ -40,7 +40,8 @@ class Api(object):
         self.config = {"port": port, "tick_seconds": TICK_SECONDS}
         self.lock = threading.Lock()
         self.stop_loop = threading.Event()
-        self.server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
+        # On the socket devtui holds across restarts ("listen" in devtui.config.json), or a new one.
+        self.server = devtui.http_server(self._handler(), port, "127.0.0.1", server_class=ThreadingHTTPServer)
         self.server.daemon_threads = True
         # A short poll interval keeps server.shutdown() (and so every restart) quick.
         self.api_thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, name="api_server")

@@ -14,6 +14,7 @@ import type {AppMessage, ShutdownMessage} from '../protocol/messages.js';
 import {createLineReader} from '../protocol/ndjson-lines.js';
 import {parseDevtuiMessage} from '../protocol/parse-message.js';
 import type {ChangedFile, StopReason} from '../supervisor/events.js';
+import {pickSocket, takeInheritedSockets} from './inherited-sockets.js';
 import {readStateFile, writeStateFile} from './state-file.js';
 
 export const CLIENT_NAME = 'devtui-node/0.1.0';
@@ -201,6 +202,46 @@ export const onShutdown = (
 		process.on(signal, () => void begin({source: 'signal', signal}));
 	}
 	if (shutdownMessage) void begin({source: 'message'});
+};
+
+export interface ListenOptions {
+	port?: number;
+	/** Where to bind when there is no inherited socket. @default '127.0.0.1' */
+	host?: string;
+	/** Take the inherited socket of this --listen spec (e.g. "0.0.0.0:8000") instead of matching the port. */
+	name?: string;
+	backlog?: number;
+}
+
+const usedFds = new Set<number>();
+
+/**
+ * Starts `server` (any net.Server: http, https, express's) on the socket devtui --listen handed
+ * this process, or, when there is none for this port, binds host:port as usual. Returns the server;
+ * `callback` runs on 'listening', errors go to the server's 'error' event as with server.listen().
+ */
+export const listen = <S extends net.Server>(server: S, portOrOptions: number | ListenOptions, callback?: () => void): S => {
+	const options = typeof portOrOptions === 'number' ? {port: portOrOptions} : portOrOptions;
+	const inherited = takeInheritedSockets();
+	const socket = pickSocket(inherited.sockets, options, usedFds);
+	const backlog = options.backlog === undefined ? {} : {backlog: options.backlog};
+	if (socket) {
+		usedFds.add(socket.fd);
+		server.once('listening', () => send({type: 'listening', names: [socket.name ?? String(socket.fd)]}));
+		return server.listen({fd: socket.fd, ...backlog}, callback);
+	}
+	if (inherited.otherPid !== undefined) {
+		server.once('error', (error: NodeJS.ErrnoException) => {
+			if (error.code === 'EADDRINUSE') {
+				process.stderr.write(
+					`devtui client: port ${options.port} is held for pid ${inherited.otherPid}, not this process (${process.pid}): start the app directly under devtui, not through npm run or another launcher\n`,
+				);
+			}
+			// Only a hint: an app without its own 'error' listener must still fail as server.listen() would.
+			if (server.listenerCount('error') === 0) throw error;
+		});
+	}
+	return server.listen({port: options.port ?? 0, host: options.host ?? '127.0.0.1', ...backlog}, callback);
 };
 
 connect();

@@ -3,6 +3,8 @@
 // printed as the app wrote it).
 
 import type {ChangedFile, SupervisorEvent} from '../supervisor/events.js';
+import {formatCheckEvent} from './format-check.js';
+import {formatSocketEvent} from './format-socket.js';
 import {formatDuration} from './format-duration.js';
 import {formatTimeline} from './format-timeline.js';
 
@@ -57,7 +59,18 @@ export const formatEvent = (event: SupervisorEvent): string | undefined => {
 		case 'app/ready':
 			return undefined;
 		case 'restart/completed':
-			return formatTimeline(event.timeline);
+			// A failed check has just said so, with its output: a timeline line would only repeat it.
+			return event.timeline.outcome === 'check-failed' ? undefined : formatTimeline(event.timeline);
+		case 'check/started':
+		case 'check/passed':
+		case 'check/failed':
+		case 'check/cancelled':
+			return formatCheckEvent(event);
+		case 'socket/listening':
+		case 'socket/taken':
+		case 'socket/waiting':
+		case 'socket/not-taken':
+			return formatSocketEvent(event);
 		case 'app/phase':
 			return event.event === 'end' && event.ok === false ? `phase ${event.name} failed${event.error ? `: ${event.error}` : ''}` : undefined;
 		case 'app/extend':

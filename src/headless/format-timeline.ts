@@ -24,9 +24,16 @@ export const formatTimeline = (timeline: RestartTimeline): string => {
 		parts.push(`stop ${formatDuration(timeline.stopMs)}${forced}${appPhases}`);
 	}
 	parts.push(...devtui.map(phaseText));
-	const what = timeline.outcome === 'stopped' ? 'app' : timeline.restart === 0 ? 'first start' : `restart #${timeline.restart}`;
-	const outcome =
-		{ready: 'ready', crashed: 'crashed', 'spawn-failed': 'failed to start', stopped: 'stopped', 'in-progress': 'in progress'}[timeline.outcome];
+	const what =
+		timeline.outcome === 'stopped' ? 'app' : timeline.restart === 0 ? 'first start' : timeline.restart < 0 ? 'restart' : `restart #${timeline.restart}`;
+	const outcome = {
+		ready: 'ready',
+		crashed: 'crashed',
+		'spawn-failed': 'failed to start',
+		stopped: 'stopped',
+		'check-failed': 'not done: a check failed',
+		'in-progress': 'in progress',
+	}[timeline.outcome];
 	const total = timeline.totalMs === undefined ? '' : ` in ${formatDuration(timeline.totalMs)}`;
 	return `${what} ${outcome}${total}: ${parts.join(', ')}`;
 };

@@ -58,7 +58,14 @@ export interface ExtendMessage {
 	ms: number;
 }
 
-export type AppMessage = HelloMessage | ReadyMessage | PhaseMessage | StateMessage | ExtendMessage;
+/** The app serves on the --listen sockets it inherited (sent by the clients' listen helpers). */
+export interface ListeningMessage {
+	type: 'listening';
+	/** The LISTEN_FDNAMES entries of the sockets it took. */
+	names: string[];
+}
+
+export type AppMessage = HelloMessage | ReadyMessage | PhaseMessage | StateMessage | ExtendMessage | ListeningMessage;
 
 export type AppMessageType = AppMessage['type'];
 

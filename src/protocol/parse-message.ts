@@ -83,6 +83,15 @@ const parseExtend = (f: Fields): ParseResult<AppMessage> => {
 	return {ok: true, message: {type: 'extend', ms: Math.ceil(f.ms)}};
 };
 
+const MAX_NAMES = 64;
+
+const parseListening = (f: Fields): ParseResult<AppMessage> => {
+	if (!Array.isArray(f.names) || f.names.length > MAX_NAMES || !f.names.every(name => isText(name))) {
+		return badField('listening', 'names', `a list of up to ${MAX_NAMES} non-empty strings`);
+	}
+	return {ok: true, message: {type: 'listening', names: f.names as string[]}};
+};
+
 /** Parses a line an app sent to devtui. */
 export const parseAppMessage = (line: string): ParseResult<AppMessage> => {
 	const parsed = parseObject(line);
@@ -99,6 +108,8 @@ export const parseAppMessage = (line: string): ParseResult<AppMessage> => {
 			return parseState(fields);
 		case 'extend':
 			return parseExtend(fields);
+		case 'listening':
+			return parseListening(fields);
 		default:
 			return unknownType(fields.type);
 	}

@@ -3,7 +3,10 @@
 // dashboard both start exactly this and differ only in how they show the bus.
 
 import path from 'node:path';
+import {createCheckGate, type CheckGate} from '../check/check-gate.js';
+import {resolveCheckConfig} from '../check/check-config.js';
 import {pythonClientDir} from '../client/python-client-dir.js';
+import {startListening} from '../listen/listen-session.js';
 import type {DevtuiOptions} from '../options.js';
 import {createControlServer, type ControlServer} from '../protocol/control-server.js';
 import {CLIENT_PID_ENV, PROTOCOL_VERSION, SOCKET_ENV, type AppMessage} from '../protocol/messages.js';
@@ -55,6 +58,8 @@ export const startSession = async (
 	options: DevtuiOptions,
 	{bus, color, env = process.env}: {bus: EventBus; color: boolean; env?: NodeJS.ProcessEnv},
 ): Promise<Session> => {
+	// First, so that a port already in use fails before anything is started.
+	const listening = await startListening(options.listen, bus);
 	const socket = createSocketPath();
 	let supervisor: Supervisor | undefined;
 	let stateSavedThisRun = false;
@@ -89,6 +94,9 @@ export const startSession = async (
 				if (grant) bus.emit({type: 'app/extend', pid, requestedMs: message.ms, grantedMs: grant.grantedMs, deadline: grant.deadline});
 				return;
 			}
+			case 'listening':
+				listening.taken(pid, connection.restart, message.names);
+				return;
 		}
 	};
 
@@ -118,6 +126,7 @@ export const startSession = async (
 	} catch (error) {
 		socket.cleanup();
 		readiness.dispose();
+		listening.dispose();
 		throw error;
 	}
 
@@ -137,15 +146,19 @@ export const startSession = async (
 	});
 
 	const watchdog = startWatchdog();
+	// Pre-restart checks (--check, the Python compile check) sit between the watcher and the supervisor.
+	let gate: CheckGate | undefined;
 	supervisor = new Supervisor(
-		{...options, color, env},
+		{...options, color, env: listening.appEnv(env)},
 		{
 			bus,
 			watchdog,
+			...(listening.fds ? {listenFds: listening.fds} : {}),
 			extraEnv: restart => {
 				server.expect({restart});
 				stateSavedThisRun = false;
 				return {
+					...listening.extraEnv(),
 					[SOCKET_ENV]: server.path,
 					// A client inherited from devtui's own environment must not make the app think it is a worker.
 					[CLIENT_PID_ENV]: '',
@@ -156,6 +169,7 @@ export const startSession = async (
 			beforeStop: ({reason, files, deadline, timeoutMs}) => {
 				server.send({type: 'shutdown', v: PROTOCOL_VERSION, reason, files, deadline, timeoutMs});
 			},
+			beforeManualRestart: () => gate?.restartRequested(),
 			betweenRuns: async ({stopStartedAt, restart}) => {
 				await stateKeeper.afterStop({stopStartedAt, restart, expected: stateSavedThisRun});
 				const snapshot = rollbackTo;
@@ -172,6 +186,7 @@ export const startSession = async (
 
 	let watcher: FileWatcher | undefined;
 	const release = async () => {
+		gate?.dispose();
 		await watcher?.close();
 		stopTimeline();
 		stopExpecting();
@@ -180,6 +195,7 @@ export const startSession = async (
 		socket.cleanup();
 		await stateKeeper.close();
 		watchdog.dispose();
+		listening.dispose();
 	};
 
 	const appStartedAt = Date.now();
@@ -190,11 +206,13 @@ export const startSession = async (
 		throw error;
 	}
 	const running = supervisor;
+	const checkGate = createCheckGate({...resolveCheckConfig(options, env), cwd: options.cwd, env, bus, target: running});
+	gate = checkGate;
 	watcher = watchFiles({
 		options,
 		bus,
 		changedSince: appStartedAt,
-		onChangeStart: () => running.changeStarted(),
+		onChangeStart: paths => checkGate.changeStarted(paths),
 		onBatch: (files, _batch, firstChangeAt) => {
 			const looping = feedback.batch(
 				files.map(file => file.path),
@@ -204,7 +222,7 @@ export const startSession = async (
 				running.hold(true);
 				bus.emit({type: 'watch/feedback-loop', file: looping, batches: DEFAULT_FEEDBACK_POLICY.batches});
 			}
-			running.changesReady(files, firstChangeAt);
+			checkGate.batch(files, firstChangeAt);
 		},
 	});
 
@@ -223,6 +241,7 @@ export const startSession = async (
 				return closing;
 			}
 			closing = (async () => {
+				gate?.dispose();
 				await Promise.all([watcher?.close(), running.quit({force})]);
 				await release();
 			})();

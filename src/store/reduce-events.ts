@@ -4,6 +4,7 @@ import type {RestartTimeline, SupervisorEvent} from '../supervisor/events.js';
 import {foldTimeline} from '../timeline/restart-timeline.js';
 import {displayPath, formatMs} from './format.js';
 import {appendLines, cleanLine} from './log-buffer.js';
+import {reduceListenCheck} from './reduce-listen-check.js';
 import {HISTORY_CAP, type DashboardState, type HistoryEntry} from './state.js';
 
 const describeExit = (code: number | null, signal: string | null): string => (signal ? `killed by ${signal}` : `exit code ${code ?? '?'}`);
@@ -113,6 +114,6 @@ export const reduceSupervisorEvent = (state: DashboardState, event: SupervisorEv
 	const timeline = foldTimeline(state.timeline, event);
 	// Completed timelines arrive as their own restart/completed event; only the one in progress is kept.
 	const live = timeline.completed ? {current: timeline.current, completed: undefined} : timeline;
-	const next = reduceEvent(state, event);
+	const next = reduceListenCheck(reduceEvent(state, event), event);
 	return {...next, now: Math.max(next.now, event.at), timeline: live};
 };

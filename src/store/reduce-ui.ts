@@ -2,7 +2,7 @@
 
 import type {UiAction} from './actions.js';
 import {bottomIndex, filterEntries} from './log-view.js';
-import {visibleChanges} from './selectors.js';
+import {paneFiles} from './listen-check-view.js';
 import {flattenPreview} from './state-tree.js';
 import {PANES, type DashboardState, type UiState} from './state.js';
 
@@ -28,7 +28,7 @@ const scroll = (state: DashboardState, by: number, page = 1): DashboardState => 
 		case 'logs':
 			return scrollLog(state, by, page);
 		case 'changes':
-			return withUi(state, {changesTop: clamp(ui.changesTop + by, 0, Math.max(0, visibleChanges(state).files.length - 1))});
+			return withUi(state, {changesTop: clamp(ui.changesTop + by, 0, Math.max(0, paneFiles(state).length - 1))});
 		case 'timeline':
 			return withUi(state, {historyTop: clamp(ui.historyTop + by, 0, Math.max(0, state.history.length - 1))});
 		case 'inspector': {

@@ -5,7 +5,9 @@
 import type {StatePreview} from '../state/state-preview-types.js';
 import type {
 	ChangedFile,
+	CheckFailure,
 	ForceKillReason,
+	HeldSocket,
 	OutputStream,
 	RestartTimeline,
 	StateProblem,
@@ -105,6 +107,26 @@ export interface SnapshotList {
 	message?: string;
 }
 
+/** The sockets devtui holds for the app (`--listen`); absent when none are. */
+export interface SocketState {
+	held: HeldSocket[];
+	/** The instance that said it serves on them (cleared on every spawn), and which ones. */
+	takenBy?: {pid: number; names: string[]; at: number};
+	/** The instance that devtui found not serving on them (cleared on every spawn). */
+	notTakenBy?: {pid: number; reason: 'waiting' | 'bind-conflict'};
+	/** Connections waiting in the backlog, as last sampled. */
+	waiting: number;
+	/** Most connections seen waiting while the current restart was under way (0: none). */
+	peakWaiting: number;
+}
+
+/** The pre-restart checks of the latest change; absent before the first. */
+export type CheckState =
+	| {status: 'running'; checks: string[]; files: ChangedFile[]; startedAt: number}
+	| {status: 'passed'; checks: string[]; files: ChangedFile[]; startedAt: number; durationMs: number}
+	| {status: 'failed'; checks: string[]; files: ChangedFile[]; startedAt: number; durationMs: number; failure: CheckFailure; at: number; appStopped: boolean}
+	| {status: 'cancelled'; checks: string[]; files: ChangedFile[]; startedAt: number; reason: string};
+
 export interface UiState {
 	focus: PaneId;
 	/** Which of logs and inspector a narrow screen shows (the last one focused). */
@@ -151,6 +173,8 @@ export interface DashboardState {
 	persisted: PersistedState;
 	preview: PreviewState;
 	snapshots: SnapshotList;
+	sockets?: SocketState;
+	check?: CheckState;
 	/** Snapshot file chosen in the browser, to be loaded on the next start. */
 	chosenSnapshot?: string;
 	notice?: {level: 'warn' | 'error'; text: string; at: number};

@@ -49,7 +49,8 @@ export interface RestartTimeline {
 	interruptedPhase?: string;
 	/** From the start of the restart until the new instance was ready (or failed). */
 	totalMs?: number;
-	outcome: 'ready' | 'crashed' | 'spawn-failed' | 'stopped' | 'in-progress';
+	/** 'check-failed': a pre-restart check failed, so no new instance was started. */
+	outcome: 'ready' | 'crashed' | 'spawn-failed' | 'stopped' | 'check-failed' | 'in-progress';
 }
 
 /** A socket devtui holds for the app (`--listen`). */
@@ -144,15 +145,36 @@ interface EventPayloads {
 	/** devtui bound the --listen sockets; every instance gets them from fd 3 on. */
 	'socket/listening': {sockets: HeldSocket[]};
 	/** The app said (through a client helper) that it serves on the sockets it was handed. */
-	'socket/taken': {pid: number; names: string[]};
+	'socket/taken': {pid: number; names: string[]; restart?: number};
 	/** Connections waiting in the held sockets' backlog (sampled while they are not 0, and when they drain). */
-	'socket/waiting': {waiting: number};
+	'socket/waiting': {
+		waiting: number;
+		/** On a drain (waiting 0): the most that waited at once, and how long the queue was not empty. */
+		peak?: number;
+		waitedMs?: number;
+	};
+	/**
+	 * The app did not take the held socket: connections waited at a ready instance ('waiting'), or
+	 * it died binding the held port itself ('bind-conflict', EADDRINUSE in its last output).
+	 */
+	'socket/not-taken': {pid: number; reason: 'waiting' | 'bind-conflict'; waiting?: number; waitedMs?: number};
 	/** Pre-restart checks began on these files (every change since the running app started). */
-	'check/started': {checks: string[]; files: ChangedFile[]};
+	'check/started': {
+		checks: string[];
+		files: ChangedFile[];
+		/** When the earliest of these changes happened: where the restart's timeline begins. */
+		firstChangeAt?: number;
+	};
 	/** Every check passed: the restart goes on. */
 	'check/passed': {durationMs: number};
 	/** A check failed: the running app keeps serving until a change passes (or `r`). */
-	'check/failed': {durationMs: number; failure: CheckFailure; files: ChangedFile[]};
+	'check/failed': {
+		durationMs: number;
+		failure: CheckFailure;
+		files: ChangedFile[];
+		/** True when the app was already down (it crashed, or an early stop took it down): it stays down. */
+		appStopped?: boolean;
+	};
 	/** A newer change (or `r`, or quitting) replaced a running check. */
 	'check/cancelled': {reason: string};
 	/** A restart finished (the new instance is ready, or it failed): its whole timeline. */

@@ -4,6 +4,8 @@
 
 import {once} from 'node:events';
 import {execa} from 'execa';
+import {findExecutable} from '../cli/find-executable.js';
+import {withListenPid} from '../listen/socket-env.js';
 import {createLineSplitter} from './line-splitter.js';
 import {trackStrays, type StrayTracker} from './stray-tracker.js';
 import {INSTANCE_ENV} from './instance-marker.js';
@@ -45,6 +47,11 @@ export interface SpawnAppInput {
 	env: NodeJS.ProcessEnv;
 	onLines: (stream: OutputStream, lines: string[], pid: number) => void;
 	now?: () => number;
+	/**
+	 * Descriptors the app inherits as 3, 4, ... (the --listen sockets). With any, the app is started
+	 * through a tiny exec'ing sh that sets LISTEN_PID to the app's own pid.
+	 */
+	listenFds?: readonly number[];
 }
 
 export class SpawnError extends Error {
@@ -68,17 +75,27 @@ const describeSpawnError = (command: string, error: NodeJS.ErrnoException): stri
 	}
 };
 
-export const spawnApp = async ({command, cwd, env, onLines, now = Date.now}: SpawnAppInput): Promise<AppProcess> => {
-	const [file, ...args] = command;
-	if (!file) throw new SpawnError('no command to run', undefined);
-	const child = execa(file, args, {
+// Behind the LISTEN_PID wrapper the spawn itself always succeeds, so look the program up first to
+// keep "command not found" a spawn failure rather than an exit code 127 from sh.
+const checkProgram = async (file: string, cwd: string, env: NodeJS.ProcessEnv): Promise<void> => {
+	const found = await findExecutable(file, {cwd, pathEnv: env.PATH});
+	if (found.kind === 'found') return;
+	const code = found.kind === 'not-found' ? 'ENOENT' : 'EACCES';
+	throw new SpawnError(describeSpawnError(file, Object.assign(new Error(code), {code})), code);
+};
+
+export const spawnApp = async ({command, cwd, env, onLines, now = Date.now, listenFds = []}: SpawnAppInput): Promise<AppProcess> => {
+	if (!command[0]) throw new SpawnError('no command to run', undefined);
+	if (listenFds.length > 0) await checkProgram(command[0], cwd, env);
+	const [file, ...args] = listenFds.length > 0 ? withListenPid(command) : command;
+	const child = execa(file!, args, {
 		cwd,
 		env,
 		extendEnv: false,
 		detached: true,
-		stdin: 'ignore',
-		stdout: 'pipe',
-		stderr: 'pipe',
+		// Node marks its own descriptors close-on-exec; only those listed here reach the app. execa
+		// passes any descriptor number through to child_process, though its types name only 3 to 9.
+		stdio: ['ignore', 'pipe', 'pipe', ...(listenFds as readonly number[] as ReadonlyArray<3>)],
 		buffer: false,
 		reject: false,
 		preferLocal: true,
@@ -94,7 +111,7 @@ export const spawnApp = async ({command, cwd, env, onLines, now = Date.now}: Spa
 	try {
 		await once(child, 'spawn');
 	} catch (error) {
-		throw new SpawnError(describeSpawnError(file, error as NodeJS.ErrnoException), (error as NodeJS.ErrnoException).code);
+		throw new SpawnError(describeSpawnError(command[0], error as NodeJS.ErrnoException), (error as NodeJS.ErrnoException).code);
 	}
 	const pid = child.pid!;
 	const startedAt = now();

@@ -12,6 +12,8 @@ export type InstanceOptions = Pick<DevtuiOptions, 'command' | 'cwd' | 'stateFile
 	env: NodeJS.ProcessEnv;
 	color: boolean;
 	extraEnv: Record<string, string> | undefined;
+	/** Descriptors every instance inherits as 3, 4, ... (the --listen sockets). */
+	listenFds?: readonly number[] | undefined;
 };
 
 export type StartedInstance =
@@ -41,6 +43,7 @@ export const startInstance = async (
 			env: buildAppEnv({base: options.env, restart, stateFile: options.stateFile, extra: options.extraEnv, color: options.color}),
 			onLines,
 			now,
+			...(options.listenFds ? {listenFds: options.listenFds} : {}),
 		});
 		return {ok: true, app, command, spawnMs: now() - startedAt};
 	} catch (error) {

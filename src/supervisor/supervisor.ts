@@ -44,12 +44,16 @@ export interface SupervisorHooks {
 	now?: () => number;
 	/** Extra environment for each start (the control channel adds its socket here). */
 	extraEnv?: (restart: number) => Record<string, string>;
+	/** Descriptors every instance inherits as 3, 4, ... (the --listen sockets; see src/listen/). */
+	listenFds?: readonly number[];
 	/** Runs right before the stop signal is sent. */
 	beforeStop?: (info: {pid: number; reason: StopReason; files: ChangedFile[]; deadline: number; timeoutMs: number}) => void;
 	/** Runs once the old process group is gone, before `run/exited` (the app's last messages drain here). */
 	afterExit?: () => Promise<void>;
 	/** Runs after the old app is gone and before the next one starts (state validation goes here). */
 	betweenRuns?: (info: {stopStartedAt: number; restart: number}) => Promise<void>;
+	/** Runs first thing in `restart()` (the pre-restart checks cancel and hand over their changes here). */
+	beforeManualRestart?: () => void;
 }
 
 interface Wanted {
@@ -132,8 +136,19 @@ export class Supervisor {
 		this.notify();
 	}
 
+	/**
+	 * A batch that began an early stop will not restart after all (a pre-restart check failed): the
+	 * app stays stopped until the next batch or `r`, instead of the loop waiting for the batch for ever.
+	 */
+	changeWithdrawn(): void {
+		this.batchOpen = false;
+		this.stoppedEarly = false;
+		this.notify();
+	}
+
 	/** Restart now, whatever the state, held changes included (the `r` key). */
 	restart(): void {
+		this.hooks.beforeManualRestart?.();
 		// A restart asked for while a kill (`k`) is still stopping the app turns that kill into a restart.
 		this.killOnly = false;
 		const pending = this.heldFiles ?? [];
@@ -386,6 +401,7 @@ export class Supervisor {
 				env: this.options.env ?? process.env,
 				color: this.options.color ?? false,
 				extraEnv: this.hooks.extraEnv?.(restart),
+				listenFds: this.hooks.listenFds,
 			},
 			restart,
 			(stream, lines, pid) => {

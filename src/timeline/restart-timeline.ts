@@ -1,5 +1,5 @@
-// Folds the event stream into one timeline per restart: devtui's own phases (signal, waiting for
-// exit, force kill, state check, spawn, boot) beside the app's (api_server, runtime_loop, ...),
+// Folds the event stream into one timeline per restart: devtui's own phases (check, signal, waiting
+// for exit, force kill, state check, spawn, boot) beside the app's (api_server, runtime_loop, ...),
 // each with its offset and duration, and the total from the change to "ready". Pure, so headless
 // mode, --json and the dashboard all show the same numbers.
 
@@ -9,6 +9,11 @@ export interface TimelineState {
 	current: RestartTimeline | undefined;
 	/** Set on the event that completed a timeline; cleared by the next event. */
 	completed: RestartTimeline | undefined;
+	/**
+	 * A restart whose checks run while `current` (the previous restart) is still booting; it becomes
+	 * `current` when that one completes, so it is never set together with `completed`.
+	 */
+	next?: RestartTimeline;
 }
 
 export const initialTimelineState: TimelineState = {current: undefined, completed: undefined};
@@ -48,36 +53,89 @@ const complete = (timeline: RestartTimeline, at: number, outcome: RestartTimelin
 	return {current: undefined, completed: done};
 };
 
+const newTimeline = (trigger: RestartTimeline['trigger'], files: RestartTimeline['files'], startedAt: number): RestartTimeline => ({
+	restart: -1,
+	trigger,
+	files,
+	startedAt,
+	phases: [],
+	forced: false,
+	outcome: 'in-progress',
+});
+
+// Moves the start earlier (to the first change), keeping every phase where it was in time.
+const startEarlier = (timeline: RestartTimeline, at: number): RestartTimeline => {
+	const startedAt = Math.min(timeline.startedAt, at);
+	const shift = timeline.startedAt - startedAt;
+	return shift === 0 ? timeline : {...timeline, startedAt, phases: timeline.phases.map(phase => ({...phase, startMs: phase.startMs + shift}))};
+};
+
+// A restart that has not started its new instance yet (the checks, the stop): it may take a check.
+const preparing = (timeline: RestartTimeline | undefined): timeline is RestartTimeline => timeline !== undefined && timeline.restart === -1;
+
+// Where the checks' phase goes: the restart being prepared, or `next` while `current` still boots.
+const checkTarget = (state: TimelineState): 'current' | 'next' => (state.current && !preparing(state.current) ? 'next' : 'current');
+
+const foldCheck = (state: TimelineState, event: SupervisorEvent): TimelineState => {
+	const where = state.next ? 'next' : 'current';
+	const timeline = state[where];
+	switch (event.type) {
+		case 'check/started': {
+			const into = checkTarget(state);
+			const at = event.firstChangeAt ?? event.at;
+			const base = startEarlier(state[into] ?? newTimeline('change', event.files, at), at);
+			return {...state, [into]: startPhase({...base, files: event.files}, 'check', 'devtui', event.at)};
+		}
+		case 'check/passed':
+			return timeline ? {...state, [where]: endPhase(timeline, 'check', event.at, 'ok')} : state;
+		case 'check/cancelled':
+			return timeline ? {...state, [where]: endPhase(timeline, 'check', event.at, 'interrupted')} : state;
+		case 'check/failed': {
+			if (!timeline) return state;
+			const exit = event.failure.signal ? `killed by ${event.failure.signal}` : `exit code ${event.failure.exitCode ?? '?'}`;
+			const failed = endPhase(timeline, 'check', event.at, 'failed', `${event.failure.check}: ${exit}`);
+			const {completed} = complete(failed, event.at, 'check-failed');
+			return where === 'next' ? {current: state.current, completed} : {current: undefined, completed};
+		}
+		default:
+			return state;
+	}
+};
+
 export const foldTimeline = (state: TimelineState, event: SupervisorEvent): TimelineState => {
-	const base: TimelineState = state.completed ? {current: state.current, completed: undefined} : state;
+	const folded = foldEvent(state, event);
+	// The restart that waited behind a booting one takes its place as soon as that one is done.
+	if (folded.next && !folded.current) {
+		const {next, ...rest} = folded;
+		return {...rest, current: next};
+	}
+	return folded;
+};
+
+const foldEvent = (state: TimelineState, event: SupervisorEvent): TimelineState => {
+	const base: TimelineState = state.completed ? {...state, completed: undefined} : state;
 	const timeline = base.current;
 	switch (event.type) {
-		case 'run/stop-requested':
+		case 'check/started':
+		case 'check/passed':
+		case 'check/cancelled':
+		case 'check/failed':
+			return foldCheck(base, event);
+		case 'run/stop-requested': {
+			// The stop that follows a passed check continues that restart's timeline.
+			const {next, ...rest} = base;
+			const checked = next ?? (preparing(timeline) && timeline.stopMs === undefined && timeline.phases.some(phase => phase.name === 'check') ? timeline : undefined);
 			return {
-				...base,
-				current: {
-					restart: -1,
-					trigger: event.reason,
-					files: event.files,
-					startedAt: event.at,
-					phases: [],
-					forced: false,
-					outcome: 'in-progress',
-				},
+				...rest,
+				current: checked
+					? {...checked, trigger: event.reason, files: event.files.length > 0 ? event.files : checked.files}
+					: newTimeline(event.reason, event.files, event.at),
 			};
+		}
 		case 'watch/changed': {
-			if (!timeline || timeline.restart !== -1) return base;
-			const startedAt = Math.min(timeline.startedAt, event.firstChangeAt);
-			const shift = timeline.startedAt - startedAt;
-			return {
-				...base,
-				current: {
-					...timeline,
-					startedAt,
-					files: event.files.length > 0 ? event.files : timeline.files,
-					phases: timeline.phases.map(phase => ({...phase, startMs: phase.startMs + shift})),
-				},
-			};
+			if (!preparing(timeline)) return base;
+			const moved = startEarlier(timeline, event.firstChangeAt);
+			return {...base, current: {...moved, files: event.files.length > 0 ? event.files : timeline.files}};
 		}
 		case 'run/signal-sent':
 			if (!timeline) return base;
@@ -100,7 +158,7 @@ export const foldTimeline = (state: TimelineState, event: SupervisorEvent): Time
 			const next = closeRunning(endPhase(endPhase(timeline, 'wait for exit', event.at, 'ok'), 'force kill', event.at, 'ok'), event.at, 'interrupted');
 			const stopped = {...next, stopMs: event.stopMs};
 			// A stop that no start follows (a kill, quitting) ends its timeline here.
-			if (!event.restarting) return complete(stopped, event.at, 'stopped');
+			if (!event.restarting) return {...base, ...complete(stopped, event.at, 'stopped')};
 			return {...base, current: startPhase(stopped, 'state check', 'devtui', event.at)};
 		}
 		case 'state/validated':
@@ -124,11 +182,11 @@ export const foldTimeline = (state: TimelineState, event: SupervisorEvent): Time
 		}
 		case 'app/ready':
 			if (!timeline || timeline.restart !== event.restart) return base;
-			return complete(endPhase(timeline, 'boot', event.at, 'ok'), event.at, 'ready');
+			return {...base, ...complete(endPhase(timeline, 'boot', event.at, 'ok'), event.at, 'ready')};
 		case 'run/crashed':
-			return timeline && timeline.restart !== -1 ? complete(timeline, event.at, 'crashed') : base;
+			return timeline && timeline.restart !== -1 ? {...base, ...complete(timeline, event.at, 'crashed')} : base;
 		case 'run/spawn-failed':
-			return timeline ? complete(timeline, event.at, 'spawn-failed') : base;
+			return timeline ? {...base, ...complete(timeline, event.at, 'spawn-failed')} : base;
 		default:
 			return base;
 	}

@@ -24,11 +24,10 @@ import {connectPreview} from './connect-preview.js';
 import {createCommands, type DashboardSession} from './create-commands.js';
 import {createStatePreviewSource} from '../state/state-preview.js';
 import {limitOutput} from './limit-output.js';
+import {driveClock} from './drive-clock.js';
 
 const ENTER_ALTERNATE_SCREEN = '\u001B[?1049h';
 const LEAVE_ALTERNATE_SCREEN = '\u001B[?1049l';
-/** The clock behind uptime, ages and the force-kill countdown. */
-const STOPPING_TICK_MS = 250;
 
 export interface DashboardInput {
 	bus: EventBus;
@@ -61,7 +60,7 @@ export const prepareDashboard = ({bus, options, stdout, stdin, color, previewSou
 	const stopIngest = bus.subscribe(event => store.ingest(event));
 	const source = previewSource ?? createStatePreviewSource();
 	let instance: Instance | undefined;
-	let ticker: NodeJS.Timeout | undefined;
+	let stopClock: (() => void) | undefined;
 	let stopPreview: (() => void) | undefined;
 	let stopLimit: (() => void) | undefined;
 	let done = false;
@@ -80,20 +79,13 @@ export const prepareDashboard = ({bus, options, stdout, stdin, color, previewSou
 				</DashboardProvider>,
 				{stdout, stdin, exitOnCtrlC: false, patchConsole: false, maxFps: 30},
 			);
-			// The clock only moves the uptime (whole seconds) and, while stopping, the countdown: tick on
-			// the second when idle, so an idle dashboard draws once a second and costs next to nothing.
-			const tick = () => {
-				const at = now();
-				store.dispatch({type: 'tick', now: at});
-				const stopping = store.getState().supervisor === 'stopping';
-				ticker = setTimeout(tick, stopping ? STOPPING_TICK_MS : 1000 - (at % 1000) + 5);
-			};
-			ticker = setTimeout(tick, 1000 - (now() % 1000) + 5);
+			// The clock ticks only when something shown would change: once a minute when idle.
+			stopClock = driveClock({store, now});
 		},
 		unmount() {
 			if (done) return;
 			done = true;
-			clearTimeout(ticker);
+			stopClock?.();
 			stopIngest();
 			stopLimit?.();
 			stopPreview?.();

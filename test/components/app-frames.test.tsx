@@ -40,7 +40,7 @@ const checkFits = (frame: string, columns: number, rows: number) => {
 };
 
 const ALL = Object.keys(STATES) as StateName[];
-const WIDE: StateName[] = ['runningWithLogs', 'stopping', 'forceKilled', 'crashed', 'inspectorExpanded', 'snapshotBrowser', 'help'];
+const WIDE: StateName[] = ['runningWithLogs', 'stopping', 'forceKilled', 'crashed', 'inspectorExpanded', 'snapshotBrowser', 'help', 'socketNotTaken', 'checkFailed'];
 
 describe('the dashboard at 80x24', () => {
 	for (const name of ALL) {
@@ -82,6 +82,34 @@ describe('what the frames must show', () => {
 	it("the app's own colours, untouched", () => {
 		const frame = renderState(STATES.runningWithLogs(), {columns: 80, rows: 24}).lastFrame();
 		expect(frame).toContain('\u001B[32m✓\u001B[39m connected to postgres');
+	});
+
+	it('the held socket: who took it, and the connections waiting while the app restarts', () => {
+		expect(frameOf('socketWaiting', 80, 24)).toContain('⇄ 127.0.0.1:3000 → pid 4242 ✓ taken · 7 waiting');
+		expect(frameOf('socketNotTaken', 80, 24)).toContain('⇄ 127.0.0.1:3000 → pid 4259 not taken yet · 9 waiting');
+		expect(frameOf('socketTaken', 80, 24)).toContain('⇄ 127.0.0.1:3000 → pid 4259 ✓ taken · peak 9 waiting');
+		// Without --listen nothing of it shows.
+		expect(frameOf('runningWithLogs', 80, 24)).not.toContain('⇄');
+	});
+
+	it('a running check, and a failed one with its blamed files, its output and the way out', () => {
+		const running = frameOf('checkRunning', 80, 24);
+		expect(running).toContain('─ Checking · npm run typecheck');
+		expect(running).toContain('─ Checking · change · 1.45s so far');
+		expect(running).toMatch(/│ check +▒+·* +1\.40s …/);
+		const frame = frameOf('checkFailed', 80, 24);
+		expect(frame).toContain('─ Check failed · npm run typecheck');
+		expect(frame).toContain('old app still serving · exit 2 · 2.82s');
+		expect(frame).toContain('fix and save, or r to restart anyway');
+		expect(frame).toContain(' ~ src/routes/cart.ts ✗');
+		expect(frame).toMatch(/┃ src\/routes\/cart\.ts\(58,12\): error TS2345/);
+		expect(frame).toContain('r restart anyway');
+		// The restart after a passing check shows the check as the first phase of its timeline.
+		const passed = frameOf('checkPassedRestart', 80, 24);
+		expect(passed).toMatch(/│ check +█+·+ +2\.61s/);
+		expect(passed).not.toContain('Check failed');
+		expect(passed).toContain('r restart ');
+		expect(passed).not.toContain('restart anyway');
 	});
 
 	it('the same screen reflowed when the terminal is resized', async () => {

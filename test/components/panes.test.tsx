@@ -4,14 +4,18 @@
 import {render} from 'ink-testing-library';
 import {afterEach, describe, expect, it} from 'vitest';
 import {cleanup} from 'ink-testing-library';
+import {CheckPanel} from '../../components/CheckPanel.js';
 import {fitHints, Footer} from '../../components/Footer.js';
+import {Header} from '../../components/Header.js';
 import {HistoryList} from '../../components/HistoryList.js';
 import {LogPane} from '../../components/LogPane.js';
 import {TimelinePane} from '../../components/TimelinePane.js';
 import {footerHints, keyContextOf} from '../../src/keymap.js';
 import {createLogFormatter} from '../../src/store/log-lines.js';
 import {filterEntries} from '../../src/store/log-view.js';
+import {checkView, socketView, type CheckView, type SocketView} from '../../src/store/listen-check-view.js';
 import {countdown, shownTimeline} from '../../src/store/selectors.js';
+import type {RestartTimeline} from '../../src/supervisor/events.js';
 import {STATES} from '../fixtures/states.js';
 
 // eslint-disable-next-line no-control-regex
@@ -72,5 +76,83 @@ describe('Footer', () => {
 		const frame = plain(render(<Footer hints={hints} width={30} />).lastFrame());
 		expect(frame).toContain('? help');
 		expect(frame.length).toBeLessThanOrEqual(30);
+	});
+});
+
+describe('CheckPanel', () => {
+	const failed = () => checkView(STATES.checkFailed()) as Extract<CheckView, {status: 'failed'}>;
+
+	it('keeps the way out in view at any width, on a row of its own when it must', () => {
+		for (const width of [40, 60, 96]) {
+			const frame = plain(render(<CheckPanel check={failed()} focused={false} width={width} height={8} />).lastFrame());
+			for (const line of frame.split('\n')) expect([...line].length).toBeLessThanOrEqual(width);
+			expect(frame).toContain('fix and save, or r to restart anyway');
+			expect(frame).toContain('✗ src/routes/cart.ts');
+			// The last lines of the output, blank ones left out.
+			expect(frame).toContain('┃ Found 2 errors in the same file');
+			expect(frame).not.toMatch(/┃ *\n/);
+			expect(frame).toMatchSnapshot(`width ${width}`);
+		}
+	});
+
+	it('says when no app is serving, and when the check printed nothing', () => {
+		const check = {...failed(), serving: false, failure: {...failed().failure, output: [], blamed: [], exitCode: null, signal: 'SIGKILL'}};
+		const frame = plain(render(<CheckPanel check={check} focused={false} width={90} height={5} />).lastFrame());
+		expect(frame).toContain('no app running · killed by SIGKILL · 2.82s · fix and save, or r to start anyway');
+		expect(frame).toContain('(no output)');
+	});
+});
+
+describe('the socket line in the header', () => {
+	const header = (socket: SocketView | undefined, width = 100) =>
+		plain(render(<Header status="ready" command={['node', 'server.mjs']} restart={0} watchPaths={['src']} polling={false} socket={socket} width={width} />).lastFrame());
+
+	it('says where the sockets listen, who took them, and what waits', () => {
+		const base: SocketView = {addresses: ['127.0.0.1:8000', '[::1]:8000', '127.0.0.1:9000'], pid: 42, taken: 1, total: 3, waiting: 0, peakWaiting: 0, notTaken: false};
+		expect(header(base)).toContain('⇄ 127.0.0.1:8000 +2 → pid 42 ✓ 1 of 3 taken');
+		expect(header({...base, addresses: ['127.0.0.1:8000', '127.0.0.1:9000'], total: 2, taken: 2, waiting: 3})).toContain(
+			'⇄ 127.0.0.1:8000, 127.0.0.1:9000 → pid 42 ✓ taken · 3 waiting',
+		);
+		const {pid: _pid, ...noInstance} = base;
+		expect(header({...noInstance, taken: 0, waiting: 12, peakWaiting: 12})).toContain('⇄ 127.0.0.1:8000 +2 · held by devtui · 12 waiting');
+		expect(header(undefined)).not.toContain('⇄');
+	});
+
+	it('says so when the instance did not take the sockets, with the fix', () => {
+		const view = socketView(STATES.socketIgnored())!;
+		expect(view).toMatchObject({pid: 4259, taken: 0, notTaken: true, waiting: 9});
+		expect(header(view, 140)).toContain('⇄ 127.0.0.1:3000 → pid 4259 ✗ not taken: start the app directly, serve with the listen helper · 9 waiting');
+		// The next instance starts with a clean slate.
+		expect(socketView(STATES.socketTaken())?.notTaken).toBe(false);
+	});
+
+	it('fits a narrow terminal', () => {
+		const frame = header(socketView(STATES.socketNotTaken()), 60);
+		for (const line of frame.split('\n')) expect([...line].length).toBeLessThanOrEqual(60);
+		expect(frame).toContain('⇄ 127.0.0.1:3000');
+	});
+});
+
+describe('a restart a failed check stopped', () => {
+	const checkFailed = (): RestartTimeline => STATES.checkFailed().last!;
+
+	it('is "not restarted" in the timeline, with the check that failed', () => {
+		const frame = plain(render(<TimelinePane timeline={checkFailed()} live={false} now={0} focused={false} width={70} height={4} />).lastFrame());
+		expect(frame).toContain('─ Not restarted · check failed after 2.87s');
+		expect(frame).toContain('✗ check failed: npm run typecheck: exit code 2');
+		expect(frame).toMatch(/ check +█+·* +2\.82s ✗/);
+	});
+
+	it('an outcome this dashboard does not know yet is named, not shown as ready', () => {
+		const unknown = {...checkFailed(), restart: 4, outcome: 'rolled-back'} as unknown as RestartTimeline;
+		const frame = plain(render(<TimelinePane timeline={unknown} live={false} now={0} focused={false} width={70} height={4} />).lastFrame());
+		expect(frame).toContain('─ Restart #4 · rolled-back after 2.87s');
+		expect(frame).not.toContain('ready');
+	});
+
+	it('is marked in the history', () => {
+		const {history} = STATES.checkFailed();
+		const frame = plain(render(<HistoryList history={history} top={0} focused={false} width={60} height={4} />).lastFrame());
+		expect(frame).toMatch(/ – +09:34:12 change +– +– ✗ check/);
 	});
 });

@@ -51,7 +51,8 @@ describe('examples/python-api under devtui', () => {
 	it('carries its state across 20 restarts and shows every shutdown phase in the timeline', {timeout: 120_000}, async () => {
 		const dir = copyExample('python-api');
 		const port = await freePort();
-		const devtui = startJson([], {cwd: dir, env: {PORT: String(port)}});
+		// The example's config holds port 8765 ("listen"); the test holds its own free port instead.
+		const devtui = startJson(['--listen', String(port)], {cwd: dir, env: {PORT: String(port)}});
 		await devtui.waitForEvent('watch/ready');
 		const first = await stateOf(port, 0, tickedPast(0));
 		let previous = first;
@@ -101,7 +102,7 @@ describe('examples/node-api under devtui', () => {
 		mkdirSync(path.join(dir, 'node_modules'));
 		symlinkSync(repoRoot, path.join(dir, 'node_modules/devtui'), 'dir');
 		const port = await freePort();
-		const run = trackRun(runCli(['--no-tui'], {cwd: dir, env: {PORT: String(port)}}));
+		const run = trackRun(runCli(['--no-tui', '--listen', String(port)], {cwd: dir, env: {PORT: String(port)}}));
 		await run.waitForLine(/\[devtui\] watching/);
 		const first = await stateOf(port, 0, tickedPast(0));
 		let previous = first;

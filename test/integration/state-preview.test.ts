@@ -159,7 +159,16 @@ describe('state preview loader', () => {
 
 	it('says so in one line when the compiled worker is missing', async () => {
 		const own = createStatePreviewSource({workerUrl: new URL('file:///nonexistent/state-preview-worker.js')});
-		await expect(own.load('/tmp/x.json')).rejects.toThrow(/the state preview worker is missing at .* \(run npm run build\)$/);
+		const file = await writeJson('no-worker.json', {ok: true});
+		await expect(own.load(file)).rejects.toThrow(/the state preview worker is missing at .* \(run npm run build\)$/);
+		await own.close();
+	});
+
+	it('answers a missing file without starting the worker', async () => {
+		// The worker cannot start here; a missing file must not need it (the usual case at start-up).
+		const own = createStatePreviewSource({workerUrl: new URL('file:///nonexistent/state-preview-worker.js')});
+		await expect(own.load(path.join(dir, 'not-saved-yet.json'))).rejects.toThrow(/not-saved-yet\.json does not exist$/);
+		await expect(own.load(path.join(dir, 'not-saved-yet.json', 'below'))).rejects.toThrow(/below does not exist$/);
 		await own.close();
 	});
 });

@@ -36,6 +36,10 @@ const SHOTS: Shot[] = [
 	{name: 'state-inspector', state: 'inspectorExpanded', caption: 'state inspector'},
 	{name: 'snapshot-browser', state: 'snapshotBrowser', caption: 'snapshot browser'},
 	{name: 'crashed', state: 'crashed', caption: 'crashed'},
+	{name: 'socket-handoff-restart', state: 'socketNotTaken', caption: 'socket held during a restart, connections waiting'},
+	{name: 'socket-taken', state: 'socketTaken', caption: 'socket taken by the new instance'},
+	{name: 'check-running', state: 'checkRunning', caption: 'pre-restart check running'},
+	{name: 'check-failed', state: 'checkFailed', caption: 'check failed, old app still serving'},
 	{name: 'help', state: 'help', caption: 'help'},
 	{name: 'running-80x24', state: 'runningWithLogs', caption: 'running, small terminal', columns: 80, rows: 24},
 ];

@@ -16,6 +16,10 @@ devtui's ``shutdown`` message, whichever comes first. The protocol is in devtui'
 
     devtui.ready()
 
+Under ``devtui --listen 8000`` the app serves on the socket devtui holds across restarts:
+``server = devtui.http_server(Handler, 8000)`` (or ``devtui.listen_socket(8000)`` for any other
+server); without devtui it binds 127.0.0.1:8000 as usual.
+
 The module connects when it is imported. Nothing here ever raises because of the channel: a
 missing or broken devtui costs at most one warning on stderr. Outside devtui every call is a no-op
 except save_state and load_state, which then use .devtui/restart_state.json in the working
@@ -24,6 +28,7 @@ directory (or DEVTUI_STATE_FILE), so the app behaves the same with and without d
 
 import collections
 import contextlib
+import errno
 import json
 import os
 import signal
@@ -36,8 +41,8 @@ import traceback
 
 __version__ = "0.1.0"
 __all__ = [
-    "ShutdownInfo", "extend", "is_restart", "load_state", "on_shutdown", "phase", "ready",
-    "restart", "save_state", "state_file", "under_devtui",
+    "ShutdownInfo", "extend", "http_server", "is_restart", "listen_socket", "load_state", "on_shutdown",
+    "phase", "ready", "restart", "save_state", "state_file", "under_devtui",
 ]
 
 CLIENT_NAME = "devtui-python/" + __version__
@@ -306,6 +311,114 @@ def load_state():
     data.pop("restart_marker")
     data.pop("timestamp", None)
     return data
+
+
+# Sockets handed over systemd-style (devtui --listen, systemfd, systemd): descriptors from 3 on,
+# LISTEN_FDS, LISTEN_PID (the process they are for) and LISTEN_FDNAMES. Taken once, on the first
+# listen_socket() call; the variables are then removed so the app's children do not take them too.
+_LISTEN_FDS_START = 3
+_LISTEN_ENV = ("LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES")
+_inherited = None  # [(fd, name or None)] once taken
+_listen_other_pid = None  # LISTEN_PID when it named another process (a launcher in between)
+_used_fds = set()
+
+
+def _take_inherited():
+    global _inherited, _listen_other_pid
+    if _inherited is not None:
+        return _inherited
+    _inherited = []
+    try:
+        count = int(os.environ.get("LISTEN_FDS", ""))
+    except ValueError:
+        count = 0
+    if count <= 0:
+        return _inherited
+    pid_text = os.environ.get("LISTEN_PID", "")
+    try:
+        target = int(pid_text) if pid_text else os.getpid()
+    except ValueError:
+        target = None
+    if target != os.getpid():
+        _listen_other_pid = target
+        return _inherited
+    names = os.environ["LISTEN_FDNAMES"].split(":") if "LISTEN_FDNAMES" in os.environ else []
+    for index in range(count):
+        name = names[index] if index < len(names) and names[index] else None
+        _inherited.append((_LISTEN_FDS_START + index, name))
+    for key in _LISTEN_ENV:
+        os.environ.pop(key, None)
+    return _inherited
+
+
+def _name_port(name):
+    digits = name.rsplit("_", 1)[-1] if name else ""
+    return int(digits) if digits.isdigit() else None
+
+
+def _pick_inherited(port, name):
+    free = [item for item in _take_inherited() if item[0] not in _used_fds]
+    if name is not None:
+        wanted = name.replace(":", "_")
+        return next((item for item in free if item[1] == wanted), None)
+    if port:
+        if any(item[1] is not None for item in free):
+            return next((item for item in free if _name_port(item[1]) == port), None)
+        return next((item for item in free if _bound_port(item[0]) == port), None)
+    return free[0] if free else None
+
+
+def _bound_port(fd):
+    try:
+        probe = socket.socket(fileno=os.dup(fd))
+    except OSError:
+        return None
+    with probe:
+        try:
+            return probe.getsockname()[1]
+        except (OSError, IndexError, TypeError):
+            return None
+
+
+def listen_socket(port=0, host="127.0.0.1", name=None, backlog=128):
+    """A listening socket for port: the one devtui --listen (or systemd, systemfd) handed this
+    process when there is one for this port (or this --listen spec, ``name``), else a new one bound
+    to host:port. In blocking mode, like any new socket. Tells devtui when it takes an inherited
+    one. For asyncio: ``await asyncio.start_server(handle, sock=listen_socket(8000))``."""
+    chosen = _pick_inherited(port, name)
+    if chosen is not None:
+        fd, fd_name = chosen
+        _used_fds.add(fd)
+        sock = socket.socket(fileno=fd)
+        # O_NONBLOCK is shared with devtui's copy of the descriptor; make it match this object.
+        sock.setblocking(True)
+        _channel.send({"type": "listening", "names": [fd_name or str(fd)]})
+        return sock
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        return socket.create_server((host, port), family=family, backlog=backlog)
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE and _listen_other_pid is not None:
+            raise OSError(error.errno, "%s: port %s is held for pid %s, not this process (%d): start the app "
+                          "directly under devtui, not through npm run or another launcher"
+                          % (error.strerror, port, _listen_other_pid, os.getpid())) from error
+        raise
+
+
+def http_server(handler_class, port=0, host="127.0.0.1", name=None, server_class=None):
+    """A ready http.server server (ThreadingHTTPServer unless server_class says otherwise) on
+    listen_socket(port, host, name). Call serve_forever() on it as usual."""
+    if server_class is None:
+        from http.server import ThreadingHTTPServer as server_class
+    sock = listen_socket(port, host, name)
+    server = server_class(sock.getsockname()[:2], handler_class, bind_and_activate=False)
+    server.socket.close()
+    server.socket = sock
+    server.address_family = sock.family
+    server.server_address = sock.getsockname()
+    server.server_name = socket.getfqdn(server.server_address[0])
+    server.server_port = server.server_address[1]
+    return server
 
 
 def _wake_main_thread():

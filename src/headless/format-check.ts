@@ -1,0 +1,30 @@
+// Headless lines for the pre-restart checks. A failure is the one event worth more than a line: the
+// check's own output follows it, indented, so the error is readable without the dashboard.
+
+import type {SupervisorEvent} from '../supervisor/events.js';
+import {formatDuration} from './format-duration.js';
+
+type CheckEvent = Extract<SupervisorEvent, {type: 'check/started' | 'check/passed' | 'check/failed' | 'check/cancelled'}>;
+
+const OUTPUT_INDENT = '    ';
+
+export const formatCheckEvent = (event: CheckEvent): string => {
+	switch (event.type) {
+		case 'check/started': {
+			const what = event.files.length === 1 ? event.files[0]!.path : `${event.files.length} changed files`;
+			return `checking ${what} before the restart: ${event.checks.join(', ')}`;
+		}
+		case 'check/passed':
+			return `checks passed in ${formatDuration(event.durationMs)}`;
+		case 'check/cancelled':
+			return `check cancelled (${event.reason})`;
+		case 'check/failed': {
+			const {failure} = event;
+			const exit = failure.signal ? `killed by ${failure.signal}` : `exit code ${failure.exitCode ?? '?'}`;
+			const blamed = failure.blamed.length > 0 ? `, in ${failure.blamed.join(', ')}` : '';
+			const after = event.appStopped ? 'the app stays stopped until a change passes' : 'the running app keeps serving until a change passes';
+			const head = `check failed: ${failure.check} (${exit}, ${formatDuration(event.durationMs)})${blamed}; ${after}`;
+			return [head, ...failure.output.map(line => `${OUTPUT_INDENT}${line}`)].join('\n');
+		}
+	}
+};

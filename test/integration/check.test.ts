@@ -1,0 +1,246 @@
+// Pre-restart checks with real processes: the built CLI headless, and a real session for `r`. A
+// failing check must leave the old app serving (same pid, still answering), a passing one restarts.
+
+import {mkdtempSync, readFileSync, writeFileSync, existsSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {afterEach, describe, expect, it} from 'vitest';
+import {DEFAULT_SIGNAL, type DevtuiOptions} from '../../src/options.js';
+import {startSession, type Session} from '../../src/session/start-session.js';
+import {createEventBus} from '../../src/supervisor/event-bus.js';
+import type {SupervisorEvent, SupervisorEventOf, SupervisorEventType} from '../../src/supervisor/events.js';
+import {freePort} from '../helpers/free-port.js';
+import {isAlive, pidsIn} from '../helpers/process-alive.js';
+import {runCli, type CliRun} from '../helpers/run-cli.js';
+import {fixture} from '../helpers/supervise.js';
+import {waitFor} from '../helpers/wait-for.js';
+
+const TIMEOUT = 20_000;
+
+const runs: CliRun[] = [];
+const sessions: Session[] = [];
+afterEach(async () => {
+	for (const run of runs.splice(0)) {
+		run.kill('SIGKILL');
+		await run.exit;
+	}
+	await Promise.all(sessions.splice(0).map(session => session.close({force: true})));
+});
+
+const tempDir = (): string => mkdtempSync(path.join(os.tmpdir(), 'devtui-check-'));
+
+const start = (args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): CliRun => {
+	const run = runCli(args, {cwd, env});
+	runs.push(run);
+	return run;
+};
+
+const readyPids = (run: CliRun): number[] => run.lines(/^READY/).map(line => pidsIn(line)[0]!);
+
+// Finds no BROKEN marker in the changed files; prints `file:line:text` for each it finds.
+const GREP_CHECK = '! grep -Hn BROKEN {files}';
+
+const nodeProject = (): string => {
+	const dir = tempDir();
+	writeFileSync(path.join(dir, 'app.mjs'), readFileSync(fixture('ready.mjs'), 'utf8'));
+	writeFileSync(path.join(dir, 'lib.js'), 'export const ok = 1;\n');
+	return dir;
+};
+
+// A Python HTTP server that answers with its pid and the value of mod.V, so a test can see which
+// instance serves and which code it runs.
+const PY_APP = `import http.server, os, mod
+class Handler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = ("%d %s" % (os.getpid(), mod.V)).encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *args):
+        pass
+server = http.server.HTTPServer(("127.0.0.1", int(os.environ["PORT"])), Handler)
+print("READY pid=%d restart=%s v=%s" % (os.getpid(), os.environ["DEVTUI_RESTART"], mod.V), flush=True)
+server.serve_forever()
+`;
+
+const pythonProject = (): string => {
+	const dir = tempDir();
+	writeFileSync(path.join(dir, 'app.py'), PY_APP);
+	writeFileSync(path.join(dir, 'mod.py'), 'V = 1\n');
+	return dir;
+};
+
+const ask = async (port: number): Promise<string> => (await fetch(`http://127.0.0.1:${port}/`)).text();
+
+describe('devtui --check (headless)', () => {
+	it('a failing check keeps the old app serving and says why; the next change that passes restarts', async () => {
+		const cwd = nodeProject();
+		const run = start(['--no-tui', '--check', GREP_CHECK, '--', 'node', 'app.mjs'], cwd);
+		await run.waitForLine(/READY .*restart=0/, {timeout: TIMEOUT});
+		await run.waitForLine(/\[devtui\] watching/, {timeout: TIMEOUT});
+		const [first] = readyPids(run);
+
+		writeFileSync(path.join(cwd, 'lib.js'), 'export const ok = 1;\nBROKEN here\n');
+		const failed = await run.waitForLine(/\[devtui\] check failed/, {timeout: TIMEOUT});
+		expect(failed).toMatch(/check failed: ! grep -Hn BROKEN \{files\} \(exit code 1, .*\), in lib\.js; the running app keeps serving/);
+		await run.waitForLine(/^ {4}lib\.js:2:BROKEN here$/, {timeout: TIMEOUT});
+
+		// An unrelated change is checked together with the broken file, which still fails.
+		const from = run.all.length;
+		writeFileSync(path.join(cwd, 'notes.txt'), 'hello\n');
+		await run.waitForLine(/\[devtui\] checking 2 changed files/, {timeout: TIMEOUT, from});
+		await run.waitForLine(/\[devtui\] check failed: .*in lib\.js/, {timeout: TIMEOUT, from});
+		expect(isAlive(first!)).toBe(true);
+		expect(run.lines(/\[devtui\] stopping pid/)).toEqual([]);
+		expect(readyPids(run)).toEqual([first]);
+
+		writeFileSync(path.join(cwd, 'lib.js'), 'export const ok = 2;\n');
+		await run.waitForLine(/\[devtui\] checks passed in/, {timeout: TIMEOUT});
+		await run.waitForLine(/READY .*restart=1/, {timeout: TIMEOUT});
+		expect(run.stderr.join('\n')).toMatch(/\[devtui\] restart #1 ready in .*check \d+ ms/);
+		await waitFor(() => !isAlive(first!), {timeout: TIMEOUT, message: 'the old app to be gone'});
+	});
+
+	it('cancels a long check when a newer change arrives, killing its processes, and checks again', async () => {
+		const cwd = nodeProject();
+		const pidFile = path.join(tempDir(), 'check.pids');
+		const check = 'if grep -q SLOW {files}; then sleep 60 & echo "$$ $!" > "$CHECK_PID_FILE"; wait; fi';
+		const run = start(['--no-tui', '--check', check, '--', 'node', 'app.mjs'], cwd, {CHECK_PID_FILE: pidFile});
+		await run.waitForLine(/READY .*restart=0/, {timeout: TIMEOUT});
+		await run.waitForLine(/\[devtui\] watching/, {timeout: TIMEOUT});
+
+		writeFileSync(path.join(cwd, 'slow.txt'), 'SLOW\n');
+		await run.waitForLine(/\[devtui\] checking slow\.txt before the restart/, {timeout: TIMEOUT});
+		const pids = await waitFor(() => existsSync(pidFile) && pidsFromFile(pidFile), {timeout: TIMEOUT, message: 'the slow check to start'});
+		expect(pids.every(pid => isAlive(pid))).toBe(true);
+
+		writeFileSync(path.join(cwd, 'slow.txt'), 'quick now\n');
+		await run.waitForLine(/\[devtui\] check cancelled \(newer change\)/, {timeout: TIMEOUT});
+		await run.waitForLine(/READY .*restart=1/, {timeout: TIMEOUT});
+		await waitFor(() => pids.every(pid => !isAlive(pid)), {timeout: TIMEOUT, message: `the cancelled check's processes ${pids.join(', ')} to be gone`});
+		expect(run.lines(/\[devtui\] restart #\d+: started/)).toHaveLength(1);
+	});
+});
+
+const pidsFromFile = (file: string): number[] | undefined => {
+	const pids = readFileSync(file, 'utf8').trim().split(/\s+/).map(Number);
+	return pids.length === 2 && pids.every(pid => pid > 0) ? pids : undefined;
+};
+
+describe('the built-in Python check (headless)', () => {
+	it('a syntax error keeps the old app answering and shows the error; fixing it restarts', async () => {
+		const cwd = pythonProject();
+		const port = await freePort();
+		const run = start(['--no-tui', '--', 'python3', 'app.py'], cwd, {PORT: String(port)});
+		await run.waitForLine(/READY .*restart=0/, {timeout: TIMEOUT});
+		await run.waitForLine(/\[devtui\] watching/, {timeout: TIMEOUT});
+		const [first] = readyPids(run);
+		expect(await ask(port)).toBe(`${first} 1`);
+
+		writeFileSync(path.join(cwd, 'mod.py'), 'V = = 2\n');
+		await run.waitForLine(/\[devtui\] check failed: python compile \(exit code 1, .*\), in mod\.py; the running app keeps serving/, {timeout: TIMEOUT});
+		await run.waitForLine(/^ {4}mod\.py:1:\d+: SyntaxError: /, {timeout: TIMEOUT});
+		expect(await ask(port)).toBe(`${first} 1`);
+		expect(run.lines(/\[devtui\] stopping pid/)).toEqual([]);
+
+		writeFileSync(path.join(cwd, 'mod.py'), 'V = 3\n');
+		await run.waitForLine(/READY .*restart=1 v=3/, {timeout: TIMEOUT});
+		const [, second] = readyPids(run);
+		expect(await waitFor(async () => ((await ask(port).catch(() => '')) === `${second} 3` ? 'ok' : undefined), {timeout: TIMEOUT})).toBe('ok');
+		expect(isAlive(first!)).toBe(false);
+	});
+
+	it('with --no-python-check the broken file is restarted into, and the app crashes as it would without devtui', async () => {
+		const cwd = pythonProject();
+		const port = await freePort();
+		const run = start(['--no-tui', '--no-python-check', '--', 'python3', 'app.py'], cwd, {PORT: String(port)});
+		await run.waitForLine(/READY .*restart=0/, {timeout: TIMEOUT});
+		await run.waitForLine(/\[devtui\] watching/, {timeout: TIMEOUT});
+		writeFileSync(path.join(cwd, 'mod.py'), 'V = = 2\n');
+		await run.waitForLine(/\[devtui\] app crashed \(exit code 1\)/, {timeout: TIMEOUT});
+		expect(run.lines(/\[devtui\] check/)).toEqual([]);
+		expect(run.stderr.join('\n')).toMatch(/SyntaxError/);
+	});
+});
+
+// A session on the real core, for what headless mode has no key for: `r`.
+const sessionOptions = (cwd: string, overrides: Partial<DevtuiOptions>): DevtuiOptions => ({
+	command: [process.execPath, 'app.mjs'],
+	cwd,
+	watch: [cwd],
+	ignore: [],
+	ext: [],
+	debounceMs: 50,
+	pollMs: undefined,
+	signal: DEFAULT_SIGNAL,
+	timeoutMs: 5000,
+	restartArg: undefined,
+	stateFile: path.join(cwd, '.devtui/restart_state.json'),
+	restartOnCrash: false,
+	readyPattern: undefined,
+	readyPort: undefined,
+	listen: [],
+	check: undefined,
+	pythonCheck: true,
+	tui: false,
+	json: false,
+	...overrides,
+});
+
+const openSession = async (options: DevtuiOptions) => {
+	const bus = createEventBus();
+	const events: SupervisorEvent[] = [];
+	bus.subscribe(event => events.push(event));
+	const session = await startSession(options, {bus, color: false});
+	sessions.push(session);
+	await session.watcher.ready;
+	const of = <T extends SupervisorEventType>(type: T) => events.filter(event => event.type === type) as unknown as Array<SupervisorEventOf<T>>;
+	const waitForEvent = <T extends SupervisorEventType>(type: T, count = 1) =>
+		waitFor(() => of(type)[count - 1], {timeout: TIMEOUT, message: () => `${count}× ${type}; events: ${events.map(event => event.type).join(', ')}`});
+	return {session, events, of, waitForEvent};
+};
+
+describe('forcing a restart past a failed check (session)', () => {
+	it('r restarts while the check fails, with the pending change', async () => {
+		const cwd = nodeProject();
+		const {session, of, waitForEvent} = await openSession(sessionOptions(cwd, {check: GREP_CHECK}));
+		const first = (await waitForEvent('run/spawned')).pid;
+		writeFileSync(path.join(cwd, 'lib.js'), 'BROKEN\n');
+		const failed = await waitForEvent('check/failed');
+		expect(failed.failure).toMatchObject({exitCode: 1, blamed: ['lib.js'], output: ['lib.js:1:BROKEN']});
+		expect(session.supervisor.pid).toBe(first);
+
+		session.supervisor.restart();
+		const second = await waitForEvent('run/spawned', 2);
+		expect(second.pid).not.toBe(first);
+		expect(of('run/stop-requested')[0]).toMatchObject({pid: first, reason: 'manual', files: [{path: 'lib.js', kind: 'changed'}]});
+		// Nothing is pending any more: the next clean change is checked on its own and restarts.
+		writeFileSync(path.join(cwd, 'other.js'), 'fine\n');
+		await waitForEvent('run/spawned', 3);
+		expect(of('check/started').at(-1)!.files).toEqual([{path: 'other.js', kind: 'added'}]);
+	});
+
+	it('a batch that began stopping the app before a broken .py file joined it leaves the app stopped, and says so', async () => {
+		const cwd = nodeProject();
+		writeFileSync(path.join(cwd, 'mod.py'), 'V = 1\n');
+		writeFileSync(path.join(cwd, 'style.css'), 'body {}\n');
+		// A long debounce keeps the batch open while the test waits for the early stop.
+		const {session, of, waitForEvent} = await openSession(sessionOptions(cwd, {debounceMs: 3000}));
+		const first = (await waitForEvent('run/spawned')).pid;
+		// A changed (not added) file is sure to restart, so it begins the stop at once.
+		writeFileSync(path.join(cwd, 'style.css'), 'body {color: red}\n');
+		await waitForEvent('run/exited');
+		expect(of('watch/changed')).toEqual([]);
+		writeFileSync(path.join(cwd, 'mod.py'), 'V = = 2\n');
+		const failed = await waitForEvent('check/failed');
+		expect(failed).toMatchObject({appStopped: true, failure: {check: 'python compile', blamed: ['mod.py']}});
+		expect(isAlive(first)).toBe(false);
+		expect(session.supervisor.pid).toBeUndefined();
+		expect(of('restart/completed').at(-1)!.timeline.outcome).toBe('check-failed');
+
+		session.supervisor.restart();
+		const second = await waitForEvent('run/spawned', 2);
+		expect(second.restart).toBe(1);
+	});
+});

@@ -1,0 +1,148 @@
+// The pure parts of --listen: /proc/net/tcp parsing, the LISTEN_* environment on both sides, the
+// `listening` message, the headless lines, and the backlog watcher's decisions (fed counts instead
+// of /proc, with real timers).
+
+import {describe, expect, it} from 'vitest';
+import {parseListenEnv, pickSocket} from '../../src/client/inherited-sockets.js';
+import {formatEvent} from '../../src/headless/format-event.js';
+import {parseListenQueues} from '../../src/listen/accept-queue.js';
+import {fdName, listenEnv, specsForFdNames, withListenPid, withoutListenEnv} from '../../src/listen/socket-env.js';
+import {watchBacklog} from '../../src/listen/watch-backlog.js';
+import {parseAppMessage} from '../../src/protocol/parse-message.js';
+import {createEventBus} from '../../src/supervisor/event-bus.js';
+import type {SupervisorEvent} from '../../src/supervisor/events.js';
+import {waitFor} from '../helpers/wait-for.js';
+
+const TCP = `  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
+   0: 0100007F:1F40 00000000:0000 0A 00000000:00000003 00:00000000 00000000     0        0 4242 1 0000000000000000 100 0 0 10 0
+   1: 0100007F:1F41 00000000:0000 0A 00000000:00000001 00:00000000 00000000     0        0 4343 1 0000000000000000 100 0 0 10 0
+   2: 0100007F:1F40 0100007F:D2F0 01 00000000:00000010 00:00000000 00000000     0        0 4242 1 0000000000000000 20 4 30 10 -1
+`;
+
+describe('accept queues from /proc/net/tcp', () => {
+	it('reads rx_queue of the wanted LISTEN sockets only', () => {
+		expect(parseListenQueues(TCP, new Set([4242]))).toEqual(new Map([[4242, 3]]));
+		expect(parseListenQueues(TCP, new Set([4242, 4343, 1]))).toEqual(new Map([[4242, 3], [4343, 1]]));
+		expect(parseListenQueues('', new Set([4242]))).toEqual(new Map());
+	});
+});
+
+describe('the LISTEN_* environment', () => {
+	const sockets = [
+		{name: '8000', address: '127.0.0.1:8000', fd: 3},
+		{name: '0.0.0.0:9000', address: '0.0.0.0:9000', fd: 4},
+	];
+
+	it('names sockets without the separator, and maps the names back to specs', () => {
+		expect(fdName('[::1]:8000')).toBe('[__1]_8000');
+		expect(listenEnv(sockets)).toEqual({LISTEN_FDS: '2', LISTEN_FDNAMES: '8000:0.0.0.0_9000'});
+		expect(specsForFdNames(sockets, ['0.0.0.0_9000', '8000', 'other'])).toEqual(['0.0.0.0:9000', '8000', 'other']);
+	});
+
+	it("keeps devtui's own LISTEN_* from the app", () => {
+		expect(withoutListenEnv({PATH: '/bin', LISTEN_FDS: '1', LISTEN_PID: '9'})).toEqual({PATH: '/bin'});
+		const plain = {PATH: '/bin'};
+		expect(withoutListenEnv(plain)).toBe(plain);
+	});
+
+	it('execs the command through sh so that LISTEN_PID is the app pid', () => {
+		expect(withListenPid(['node', 'a b.js'])).toEqual(['/bin/sh', '-c', 'LISTEN_PID=$$; export LISTEN_PID; exec "$@"', 'devtui-listen', 'node', 'a b.js']);
+	});
+
+	it('hands sockets only to the pid they are meant for', () => {
+		const env = {LISTEN_FDS: '2', LISTEN_PID: '77', LISTEN_FDNAMES: '8000:0.0.0.0_9000'};
+		expect(parseListenEnv(env, 77)).toEqual({sockets: [{fd: 3, name: '8000'}, {fd: 4, name: '0.0.0.0_9000'}], otherPid: undefined});
+		expect(parseListenEnv(env, 78)).toEqual({sockets: [], otherPid: 77});
+		expect(parseListenEnv({LISTEN_FDS: '1'}, 5).sockets).toEqual([{fd: 3, name: undefined}]);
+		expect(parseListenEnv({LISTEN_FDS: 'x', LISTEN_PID: '5'}, 5).sockets).toEqual([]);
+	});
+
+	it('picks by spec, then by port, then the next one when nothing is named', () => {
+		const named = [{fd: 3, name: '8000'}, {fd: 4, name: '0.0.0.0_9000'}];
+		expect(pickSocket(named, {name: '0.0.0.0:9000'}, new Set())?.fd).toBe(4);
+		expect(pickSocket(named, {port: 9000}, new Set())?.fd).toBe(4);
+		expect(pickSocket(named, {port: 7000}, new Set())).toBeUndefined();
+		expect(pickSocket(named, {}, new Set([3]))?.fd).toBe(4);
+		expect(pickSocket([{fd: 3, name: undefined}], {port: 7000}, new Set())?.fd).toBe(3);
+	});
+});
+
+describe('the listening message', () => {
+	it('carries the names the app took', () => {
+		expect(parseAppMessage('{"type":"listening","names":["8000"]}')).toEqual({ok: true, message: {type: 'listening', names: ['8000']}});
+		const bad = parseAppMessage('{"type":"listening","names":[""]}');
+		expect(bad.ok ? undefined : bad.problem.kind).toBe('bad-field');
+	});
+});
+
+describe('headless socket lines', () => {
+	const at = 0;
+	it('says what is held, who took it, what waited, and what went wrong', () => {
+		expect(formatEvent({type: 'socket/listening', at, sockets: [{name: '8000', address: '127.0.0.1:8000', fd: 3}]})).toBe(
+			'holding 127.0.0.1:8000 (fd 3) for the app; connections wait there across restarts',
+		);
+		expect(formatEvent({type: 'socket/taken', at, pid: 5, restart: 0, names: ['8000']})).toBe('app pid 5 serves on the held socket 8000');
+		expect(formatEvent({type: 'socket/taken', at, pid: 6, restart: 1, names: ['8000']})).toBeUndefined();
+		expect(formatEvent({type: 'socket/waiting', at, waiting: 2})).toBeUndefined();
+		expect(formatEvent({type: 'socket/waiting', at, waiting: 0, peak: 2, waitedMs: 180})).toBe('2 connections waited up to 180 ms in the backlog for the app');
+		expect(formatEvent({type: 'socket/not-taken', at, pid: 5, reason: 'waiting', waiting: 1, waitedMs: 2100})).toMatch(
+			/^1 connection waited 2\.10 s but pid 5 has not taken the held socket: start the app directly/,
+		);
+		expect(formatEvent({type: 'socket/not-taken', at, pid: 5, reason: 'bind-conflict'})).toMatch(/EADDRINUSE.*or drop --listen$/);
+	});
+});
+
+describe('the backlog watcher', () => {
+	const policy = {fastMs: 5, slowMs: 20, notTakenMs: 60, notTakenAfterSpawnMs: 60};
+	const setup = (counts: () => number) => {
+		const bus = createEventBus();
+		const events: SupervisorEvent[] = [];
+		bus.subscribe(event => events.push(event));
+		let reads = 0;
+		const watcher = watchBacklog({
+			bus,
+			inodes: [1],
+			policy,
+			read: () => {
+				reads++;
+				return counts();
+			},
+		});
+		return {bus, events, watcher, reads: () => reads, of: (type: string) => events.filter(event => event.type === type)};
+	};
+
+	it('reports waiting connections and their drain, then stops sampling once the app accepts', async () => {
+		let count = 0;
+		const {bus, watcher, of, reads} = setup(() => count);
+		bus.emit({type: 'run/spawned', pid: 10, restart: 0, command: ['x'], spawnMs: 1});
+		count = 2;
+		await waitFor(() => of('socket/waiting').length === 1);
+		bus.emit({type: 'app/ready', pid: 10, restart: 0, source: 'client', bootMs: 1});
+		count = 0;
+		const drained = (await waitFor(() => of('socket/waiting')[1])) as {waiting: number; peak?: number};
+		expect(drained).toMatchObject({waiting: 0, peak: 2});
+		const settled = reads();
+		await new Promise(resolve => setTimeout(resolve, 100));
+		expect(reads()).toBe(settled);
+		expect(of('socket/not-taken')).toEqual([]);
+		watcher.dispose();
+	});
+
+	it('says once that a ready app leaves connections waiting', async () => {
+		const {bus, watcher, of} = setup(() => 1);
+		bus.emit({type: 'run/spawned', pid: 11, restart: 0, command: ['x'], spawnMs: 1});
+		bus.emit({type: 'app/ready', pid: 11, restart: 0, source: 'client', bootMs: 1});
+		const notTaken = await waitFor(() => of('socket/not-taken')[0]);
+		expect(notTaken).toMatchObject({pid: 11, reason: 'waiting', waiting: 1});
+		await new Promise(resolve => setTimeout(resolve, 150));
+		expect(of('socket/not-taken')).toHaveLength(1);
+		watcher.dispose();
+	});
+
+	it('names a crash on EADDRINUSE as a bind conflict', () => {
+		const {bus, watcher, of} = setup(() => 0);
+		bus.emit({type: 'run/crashed', pid: 12, code: 1, signal: null, uptimeMs: 5, stderrTail: ['Error: listen EADDRINUSE: address already in use 127.0.0.1:8000']});
+		expect(of('socket/not-taken')).toMatchObject([{pid: 12, reason: 'bind-conflict'}]);
+		watcher.dispose();
+	});
+});
