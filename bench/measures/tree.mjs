@@ -98,7 +98,9 @@ const runOnce = async (toolName, tree, {changes}) => {
 			const seen = await notify.waitFor(line => line.kind === 'READY' && line.rest.includes(JSON.stringify(value)), {from, timeout: 10_000});
 			if (seen) result.changeMs.push(seen.at - started);
 			else result.timeouts++;
-			await sleep(300);
+			// 1.6 s apart: a file changed at the same moment after each of three starts is what
+			// devtui's feedback-loop detector holds restarts for (an app that writes on start-up).
+			await sleep(1600);
 		}
 		return result;
 	} finally {
