@@ -9,7 +9,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {processTree} from './lib/proc.mjs';
+import {stopTree} from './lib/proc.mjs';
 import {fixed, max, median, table} from './lib/stats.mjs';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
@@ -127,14 +127,7 @@ const startPeer = async name => {
 	};
 	peer.stop = async () => {
 		await peer.finish();
-		const tree = processTree(child.pid);
-		child.kill('SIGTERM');
-		for (let tries = 0; tries < 100 && processTree(child.pid).length > 0; tries++) await sleep(30);
-		for (const pid of tree) {
-			try {
-				process.kill(pid, 'SIGKILL');
-			} catch {}
-		}
+		await stopTree(child);
 		rmSync(dir, {recursive: true, force: true});
 	};
 	await peer.waitForNewPid(undefined, 30_000);

@@ -75,3 +75,15 @@ export const openFds = pids =>
 	}, 0);
 
 export const describe = pids => pids.map(pid => `${pid}:${cmdline(pid).slice(0, 60)}`);
+
+/** SIGTERM to the tool, up to 3 s for its tree to go, then SIGKILL to whatever of it is left. */
+export const stopTree = async child => {
+	const tree = processTree(child.pid);
+	child.kill('SIGTERM');
+	for (let tries = 0; tries < 100 && processTree(child.pid).length > 0; tries++) await new Promise(resolve => setTimeout(resolve, 30));
+	for (const pid of tree) {
+		try {
+			process.kill(pid, 'SIGKILL');
+		} catch {}
+	}
+};

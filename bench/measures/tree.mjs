@@ -12,7 +12,7 @@ import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {startNotify} from '../lib/notify.mjs';
 import {APPS, fileContent} from '../lib/peers.mjs';
-import {cpuNs, processTree, rssMb, toolProcesses} from '../lib/proc.mjs';
+import {cpuNs, rssMb, stopTree, toolProcesses} from '../lib/proc.mjs';
 
 const benchDir = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const devtuiCli = path.join(benchDir, '../dist/src/cli.js');
@@ -104,14 +104,7 @@ const runOnce = async (toolName, tree, {changes}) => {
 		}
 		return result;
 	} finally {
-		const tree = processTree(child.pid);
-		child.kill('SIGTERM');
-		for (let tries = 0; tries < 100 && processTree(child.pid).length > 0; tries++) await sleep(30);
-		for (const pid of tree) {
-			try {
-				process.kill(pid, 'SIGKILL');
-			} catch {}
-		}
+		await stopTree(child);
 		notify.close();
 	}
 };
