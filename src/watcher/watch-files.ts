@@ -4,7 +4,7 @@
 // batch to one net change per file.
 
 import {existsSync} from 'node:fs';
-import {stat} from 'node:fs/promises';
+import {readdir, stat} from 'node:fs/promises';
 import path from 'node:path';
 import {watch} from 'chokidar';
 import {DEFAULT_DEBOUNCE_MS, type DevtuiOptions} from '../options.js';
@@ -21,6 +21,8 @@ const ROOT_POLL_MS = 250;
 export const QUICK_QUIET_MS = 10;
 /** chokidar drops another change of a file this soon after the one it reported, and never reports it later. */
 const CHOKIDAR_CHANGE_THROTTLE_MS = 50;
+/** How long after the scan an entry chokidar does not know may still be on its way to it. */
+const CATCH_UP_GRACE_MS = 300;
 
 export interface FileWatcher {
 	/** Settles once the initial scan is done (or the watcher was closed first). */
@@ -241,8 +243,49 @@ export const watchFiles = ({
 	const ready = new Promise<void>(resolve => {
 		resolveReady = resolve;
 	});
+	// chokidar reads a directory before it puts a watch on it, so an entry made in between (the app
+	// creating its data/ directory while devtui starts) is never seen, nor anything in it later.
+	// Once the scan is done, the directories changed since it began are read again; an entry chokidar
+	// still does not know a moment later (it learns of entries made after its watch within
+	// milliseconds, and adding one twice confuses it) is watched and counted as added.
+	const scanStartedAt = Date.now();
+	const unknownEntries = async (): Promise<Array<{full: string; isDir: boolean}>> => {
+		const roots = options.watch.map(root => path.resolve(root));
+		const inside = (dir: string) => roots.some(root => dir === root || dir.startsWith(`${root}${path.sep}`));
+		const found: Array<{full: string; isDir: boolean}> = [];
+		for (const [dir, names] of Object.entries(watcher.getWatched())) {
+			if (closed) break;
+			if (!inside(dir)) continue;
+			const info = await stat(dir).catch(() => undefined);
+			// File times are coarser than Date.now(): a little margin costs only a readdir.
+			if (!info?.isDirectory() || info.mtimeMs < scanStartedAt - 10) continue;
+			const known = new Set(names);
+			for (const entry of await readdir(dir, {withFileTypes: true}).catch(() => [])) {
+				const full = path.join(dir, entry.name);
+				const isDir = entry.isDirectory();
+				if (known.has(entry.name) || rules.isIgnored(full, isDir) || (!isDir && !counts(full))) continue;
+				found.push({full, isDir});
+			}
+		}
+		return found;
+	};
+	let catchUpTimer: NodeJS.Timeout | undefined;
+	const catchUpAfterScan = async () => {
+		const candidates = await unknownEntries();
+		if (candidates.length === 0 || closed) return;
+		await new Promise(resolve => (catchUpTimer = setTimeout(resolve, CATCH_UP_GRACE_MS)));
+		const watched = watcher.getWatched();
+		for (const {full, isDir} of candidates) {
+			if (closed || watched[path.dirname(full)]?.includes(path.basename(full)) || !existsSync(full)) continue;
+			watcher.add(full);
+			if (isDir) batcher.push({path: toRelative(full), kind: 'added'});
+			else record(full, 'added');
+		}
+	};
+
 	watcher.once('ready', () => {
 		scanning = false;
+		void catchUpAfterScan().catch(error => report(describeError(error)));
 		if (!closed) {
 			bus.emit({type: 'watch/ready', paths: [...options.watch], durationMs: Math.round(performance.now() - startedAt), polling});
 		}
@@ -257,6 +300,7 @@ export const watchFiles = ({
 				closed = true;
 				clearTimeout(rootTimer);
 				for (const timer of rechecks) clearTimeout(timer);
+				clearTimeout(catchUpTimer);
 				batcher.cancel();
 				try {
 					await watcher.close();

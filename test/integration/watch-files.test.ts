@@ -150,6 +150,34 @@ describe('watchFiles', () => {
 		expect(batches).toHaveLength(3);
 	});
 
+	it('sees directories made while the first scan runs, and what is written in them later', async () => {
+		// chokidar reads a directory before it watches it; a root of 5,000 files keeps that window
+		// open for a while. Directories made at a few moments into the scan (the stimulus, not a
+		// wait) land in it: made before, chokidar reads them; after, its watch sees them.
+		const {dir, write} = makeTree(Object.fromEntries(Array.from({length: 5000}, (_, index) => [`f${index}.txt`, 'x'])));
+		const bus = createEventBus();
+		const batches: ChangedFile[][] = [];
+		const watcher = watchFiles({
+			options: {cwd: dir, watch: [dir], ignore: [], ext: [], debounceMs: 50, pollMs: undefined, stateFile: path.join(dir, '.devtui', 'restart_state.json')},
+			bus,
+			onBatch: files => batches.push(files),
+			changedSince: Date.now(),
+		});
+		cleanups.push(() => watcher.close());
+		const names = [5, 20, 50, 100, 200].map(delay => `data-${delay}/made-during-scan.txt`);
+		await Promise.all(names.map((name, index) => new Promise<void>(resolve => setTimeout(() => resolve(write(name, 'a')), [5, 20, 50, 100, 200][index]))));
+		await watcher.ready;
+		const paths = () => batches.flat().map(file => file.path);
+		await waitFor(() => names.every(name => paths().includes(name) || paths().includes(path.dirname(name))), {
+			message: () => `every directory made during the scan; batches ${JSON.stringify(batches)}`,
+		});
+		const before = batches.length;
+		for (const name of names) write(name, 'b, later');
+		await waitFor(() => names.every(name => batches.slice(before).flat().some(file => file.path === name && file.kind === 'changed')), {
+			message: () => `a later edit in each; batches since ${JSON.stringify(batches.slice(before))}`,
+		});
+	});
+
 	it('keeps a burst in one batch when devtui itself stalls in the middle of it', async () => {
 		const names = Array.from({length: 10}, (_, index) => `src/f${index}.ts`);
 		const {dir, write} = makeTree(Object.fromEntries(names.map(name => [name, 'start'])));
