@@ -170,6 +170,7 @@ export const startSession = async (
 				server.send({type: 'shutdown', v: PROTOCOL_VERSION, reason, files, deadline, timeoutMs});
 			},
 			beforeManualRestart: () => gate?.restartRequested(),
+			beforeSpawn: async () => watcher?.beforeSpawn(),
 			betweenRuns: async ({stopStartedAt, restart}) => {
 				await stateKeeper.afterStop({stopStartedAt, restart, expected: stateSavedThisRun});
 				const snapshot = rollbackTo;

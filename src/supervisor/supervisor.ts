@@ -54,6 +54,8 @@ export interface SupervisorHooks {
 	betweenRuns?: (info: {stopStartedAt: number; restart: number}) => Promise<void>;
 	/** Runs first thing in `restart()` (the pre-restart checks cancel and hand over their changes here). */
 	beforeManualRestart?: () => void;
+	/** Runs right before a new instance is spawned (not the first): what it will read is on disk by now. */
+	beforeSpawn?: () => Promise<void>;
 }
 
 interface Wanted {
@@ -395,6 +397,7 @@ export class Supervisor {
 		const restart = this.runs;
 		this.setState('starting');
 		this.stderrTail = [];
+		if (restart > 0) await this.hooks.beforeSpawn?.();
 		const started = await startInstance(
 			{
 				...this.options,

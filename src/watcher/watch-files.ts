@@ -4,6 +4,7 @@
 // batch to one net change per file.
 
 import {existsSync} from 'node:fs';
+import type {Stats} from 'node:fs';
 import {readdir, stat} from 'node:fs/promises';
 import path from 'node:path';
 import {watch} from 'chokidar';
@@ -27,6 +28,8 @@ const CATCH_UP_GRACE_MS = 300;
 export interface FileWatcher {
 	/** Settles once the initial scan is done (or the watcher was closed first). */
 	ready: Promise<void>;
+	/** Call right before a new instance is spawned: what is on disk now is what it will read. */
+	beforeSpawn(): Promise<void>;
 	/** Stops watching and drops an open batch; safe to call more than once. */
 	close(): Promise<void>;
 }
@@ -124,13 +127,12 @@ export const watchFiles = ({
 	// is dropped, never reported): so after such a batch devtui stats the file once the throttle
 	// has passed, and a file that moved since the batch closed is a change of its own.
 	const quickSaves = !polling && options.debounceMs <= DEFAULT_DEBOUNCE_MS;
-	const rechecks = new Set<NodeJS.Timeout>();
+	const rechecks = new Map<NodeJS.Timeout, {file: string; seen: Promise<Stats | undefined>}>();
 	const recheckAfterThrottle = (relative: string, eventAt: number) => {
 		const file = path.resolve(options.cwd, relative);
-		// Taken before the new instance can have read the file: what it saw, at the latest.
-		const seen = stat(file).catch(() => undefined);
 		const timer = setTimeout(
 			async () => {
+				const {seen} = rechecks.get(timer)!;
 				rechecks.delete(timer);
 				const [before, after] = await Promise.all([seen, stat(file).catch(() => undefined)]);
 				if (closed || !before || !after) return;
@@ -138,7 +140,19 @@ export const watchFiles = ({
 			},
 			Math.max(0, eventAt + CHOKIDAR_CHANGE_THROTTLE_MS + 5 - Date.now()),
 		);
-		rechecks.add(timer);
+		// Taken before the new instance can have read the file: what it saw, at the latest.
+		rechecks.set(timer, {file, seen: stat(file).catch(() => undefined)});
+	};
+	// The new instance starts later than the batch closed (a check, the old app's stop): a write
+	// that landed meanwhile (a writer descheduled between truncating and writing) is one it reads,
+	// not a change after it.
+	const beforeSpawn = async () => {
+		await Promise.all(
+			[...rechecks.values()].map(async recheck => {
+				const now = await stat(recheck.file).catch(() => undefined);
+				if (now) recheck.seen = Promise.resolve(now);
+			}),
+		);
 	};
 
 	const batcher = createChangeBatcher<ChangedFile>({
@@ -295,11 +309,12 @@ export const watchFiles = ({
 	let closing: Promise<void> | undefined;
 	return {
 		ready,
+		beforeSpawn,
 		close() {
 			closing ??= (async () => {
 				closed = true;
 				clearTimeout(rootTimer);
-				for (const timer of rechecks) clearTimeout(timer);
+				for (const timer of rechecks.keys()) clearTimeout(timer);
 				clearTimeout(catchUpTimer);
 				batcher.cancel();
 				try {

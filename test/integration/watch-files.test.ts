@@ -1,5 +1,5 @@
 import {spawn} from 'node:child_process';
-import {mkdirSync, mkdtempSync, renameSync, rmSync, unlinkSync, writeFileSync} from 'node:fs';
+import {closeSync, mkdirSync, mkdtempSync, openSync, renameSync, rmSync, unlinkSync, writeFileSync, writeSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
@@ -148,6 +148,35 @@ describe('watchFiles', () => {
 		write('sentinel.ts');
 		await batchWith('sentinel.ts');
 		expect(batches).toHaveLength(3);
+	});
+
+	it('does not count a write that landed before the new instance started as a change after it', async () => {
+		// A writer descheduled between truncating a file and writing it: the batch closes on the
+		// truncation, the content lands before the new instance is spawned, so that instance reads it.
+		const {dir, write, at} = makeTree({});
+		const {batches, batchWith, watcher} = await startWatcher(dir, {debounceMs: 50});
+		// The write must fall within chokidar's 50 ms change throttle, or chokidar reports it itself
+		// (rightly): a loaded machine may need another try on a fresh file.
+		let file: string | undefined;
+		for (let attempt = 0; attempt < 10 && !file; attempt++) {
+			const name = `src/app-${attempt}.ts`;
+			write(name, 'v1');
+			await batchWith(name);
+			const fd = openSync(at(name), 'w');
+			const truncated = batches.length;
+			const closedOn = await waitFor(() => batches.slice(truncated).find(batch => batch.files.some(changed => changed.path === name)));
+			writeSync(fd, 'v2, the content');
+			closeSync(fd);
+			if (Date.now() - closedOn.firstChangeAt < 40) file = name;
+			await watcher.beforeSpawn();
+		}
+		expect(file).toBeDefined();
+		const seen = batches.length;
+		// Past the recheck (55 ms after the event), which would report the file again without the new baseline.
+		await new Promise(resolve => setTimeout(resolve, 100));
+		write('sentinel.ts');
+		await batchWith('sentinel.ts');
+		expect(batches.slice(seen).flatMap(batch => batch.files.map(changed => changed.path))).not.toContain(file);
 	});
 
 	it('sees directories made while the first scan runs, and what is written in them later', async () => {
