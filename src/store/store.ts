@@ -2,6 +2,9 @@
 // (about 30 times a second, Ink's frame rate), so a flood of output is one state change and one
 // render per frame, never one per line. The user's own actions skip the queue: a key press folds
 // whatever is queued, then itself, and notifies at once, so keys stay quick during a flood.
+// A frame costs Ink ~20 ms of the one event loop devtui has, so none is drawn between the stop of
+// a restart and the spawn of the new instance (up to RESTART_HOLD_MS): the restart's own steps
+// (the exit, the batch closing, the spawn) would wait behind it.
 
 import type {SupervisorEvent} from '../supervisor/events.js';
 import type {UiAction} from './actions.js';
@@ -9,6 +12,8 @@ import {reduce, reduceAll} from './reducer.js';
 import type {DashboardState} from './state.js';
 
 const MAX_QUEUE = 1000;
+/** The longest a restart in flight holds frames back: a slow stop still shows its countdown. */
+export const RESTART_HOLD_MS = 100;
 
 export interface DashboardStore {
 	getState(): DashboardState;
@@ -27,6 +32,8 @@ export interface DashboardStore {
 export interface StoreOptions {
 	/** Minimum time between two notifications caused by events. @default 33 */
 	intervalMs?: number;
+	/** How long frames wait while a restart goes from stop to spawn. @default RESTART_HOLD_MS */
+	restartHoldMs?: number;
 	now?: () => number;
 	setTimer?: (callback: () => void, ms: number) => unknown;
 	clearTimer?: (timer: unknown) => void;
@@ -35,6 +42,7 @@ export interface StoreOptions {
 export const createStore = (initial: DashboardState, options: StoreOptions = {}): DashboardStore => {
 	const {
 		intervalMs = 33,
+		restartHoldMs = RESTART_HOLD_MS,
 		now = () => performance.now(),
 		setTimer = (callback, ms) => setTimeout(callback, ms),
 		clearTimer = timer => clearTimeout(timer as NodeJS.Timeout),
@@ -42,7 +50,9 @@ export const createStore = (initial: DashboardState, options: StoreOptions = {})
 	let state = initial;
 	let queue: SupervisorEvent[] = [];
 	let timer: unknown;
+	let timerDue = 0;
 	let lastNotify = -Infinity;
+	let holdUntil = -Infinity;
 	/** The state changed since the last notification. */
 	let dirty = false;
 	let disposed = false;
@@ -69,13 +79,26 @@ export const createStore = (initial: DashboardState, options: StoreOptions = {})
 	};
 
 	const schedule = () => {
-		if (timer !== undefined || disposed) return;
-		const wait = Math.max(0, lastNotify + intervalMs - now());
-		timer = setTimer(() => {
-			timer = undefined;
-			foldQueue();
-			if (dirty) notify();
-		}, wait);
+		if (disposed) return;
+		const due = Math.max(lastNotify + intervalMs, holdUntil);
+		if (timer !== undefined) {
+			if (timerDue === due) return;
+			cancelTimer();
+		}
+		timerDue = due;
+		timer = setTimer(
+			() => {
+				timer = undefined;
+				foldQueue();
+				if (dirty) notify();
+			},
+			Math.max(0, due - now()),
+		);
+	};
+
+	const holdFor = (event: SupervisorEvent) => {
+		if (event.type === 'run/stop-requested' && event.reason !== 'quit') holdUntil = now() + restartHoldMs;
+		else if (event.type === 'run/spawned' || event.type === 'run/spawn-failed' || (event.type === 'run/exited' && !event.restarting)) holdUntil = -Infinity;
 	};
 
 	return {
@@ -86,6 +109,7 @@ export const createStore = (initial: DashboardState, options: StoreOptions = {})
 		},
 		ingest(event) {
 			queue.push(event);
+			holdFor(event);
 			// A long queue is folded early (without a render) so memory stays flat if frames fall behind.
 			if (queue.length >= MAX_QUEUE) foldQueue();
 			schedule();

@@ -96,4 +96,68 @@ describe('the store', () => {
 		expect(notified).toBe(1);
 		expect(store.getState().logs.entries).toHaveLength(1);
 	});
+
+	describe('while a restart goes from stop to spawn', () => {
+		// A hand-driven clock: which timer is armed for when is the whole point here.
+		const manualClock = () => {
+			let clock = 0;
+			let armed: {callback: () => void; at: number} | undefined;
+			return {
+				options: {
+					now: () => clock,
+					setTimer: (callback: () => void, ms: number) => (armed = {callback, at: clock + ms}),
+					clearTimer: (timer: unknown) => {
+						if (armed === timer) armed = undefined;
+					},
+				},
+				armedAt: () => armed?.at,
+				advanceTo(at: number) {
+					clock = at;
+					const due = armed;
+					if (due && due.at <= at) {
+						armed = undefined;
+						due.callback();
+					}
+				},
+			};
+		};
+		const stopRequested: SupervisorEvent = {type: 'run/stop-requested', pid: 1, reason: 'change', files: [{path: 'a.ts', kind: 'changed'}], at: 1};
+		const spawned: SupervisorEvent = {type: 'run/spawned', pid: 2, restart: 1, command: ['app'], spawnMs: 3, at: 2};
+
+		it('draws nothing until the new instance is spawned, then at once', () => {
+			const time = manualClock();
+			const store = createStore(initial(), {...time.options, intervalMs: 33, restartHoldMs: 100});
+			let notified = 0;
+			store.subscribe(() => notified++);
+			store.ingest(stopRequested);
+			expect(time.armedAt()).toBe(100);
+			time.advanceTo(20);
+			expect(notified).toBe(0);
+			store.ingest(spawned);
+			expect(time.armedAt()).toBe(20);
+			time.advanceTo(20);
+			expect(notified).toBe(1);
+		});
+
+		it('holds frames back no longer than the cap, so a slow stop still shows its countdown', () => {
+			const time = manualClock();
+			const store = createStore(initial(), {...time.options, intervalMs: 33, restartHoldMs: 100});
+			let notified = 0;
+			store.subscribe(() => notified++);
+			store.ingest(line('before the change'));
+			store.ingest(stopRequested);
+			time.advanceTo(99);
+			expect(notified).toBe(0);
+			time.advanceTo(100);
+			expect(notified).toBe(1);
+			expect(store.getState().logs.entries.map(entry => entry.text)).toEqual(['before the change']);
+		});
+
+		it('does not hold frames for a quit', () => {
+			const time = manualClock();
+			const store = createStore(initial(), {...time.options, intervalMs: 33, restartHoldMs: 100});
+			store.ingest({...stopRequested, reason: 'quit'});
+			expect(time.armedAt()).toBe(0);
+		});
+	});
 });
