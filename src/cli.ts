@@ -3,6 +3,7 @@
 // state) -> a view (headless lines or the dashboard), plus devtui's own signals and exit code.
 // Nothing else reads process.* globals.
 
+import './tune-heap.js';
 import {loadOptions} from './cli/load-options.js';
 import {UsageError} from './cli/usage-error.js';
 import {attachHeadless} from './headless/attach-headless.js';
