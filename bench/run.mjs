@@ -81,13 +81,14 @@ const main = async () => {
 	const quick = options.quick;
 	const out = {machine: info, quick, results: {}};
 	console.log(`devtui bench ${quick ? '(quick) ' : ''}· ${info.nproc} × ${info.cpu} · linux ${info.kernel} · node ${info.node} · nodemon ${info.nodemon} · ${info.python} · ${info.date}\n`);
-	const peers = Object.keys(PEERS);
+	const peersFor = app => Object.keys(PEERS).filter(name => PEERS[name].apps.includes(app));
+	const peers = peersFor('node');
 	if (options.only.includes('latency')) {
 		const changes = quick ? 8 : 30;
 		const node = await measureLatency({peers, app: 'node', changes});
 		out.results.latencyNode = node;
 		console.log(`## Restart latency, Node app (${changes} changes per tool, interleaved)\n\n${latencyTable(node)}\n`);
-		const python = await measureLatency({peers: peers.filter(name => PEERS[name].apps.includes('python')), app: 'python', changes});
+		const python = await measureLatency({peers: peersFor('python'), app: 'python', changes});
 		out.results.latencyPython = python;
 		console.log(`## Restart latency, Python app (${changes} changes per tool, interleaved)\n\n${latencyTable(python)}\n`);
 	}
@@ -132,7 +133,7 @@ const main = async () => {
 	if (options.only.includes('flood')) {
 		const lines = quick ? 100_000 : 500_000;
 		const reps = quick ? 1 : 3;
-		const flood = await measureFlood({peers, lines, reps, formats: ['plain', 'pino']});
+		const flood = await measureFlood({peers: peersFor('flood'), lines, reps, formats: ['plain', 'pino']});
 		out.results.flood = flood;
 		for (const [format, rows] of Object.entries(flood)) {
 			const base = median(rows.devnull.ms);

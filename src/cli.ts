@@ -47,7 +47,8 @@ const main = async (): Promise<void> => {
 	}
 
 	try {
-		session = await startSession(options, {bus, color: Boolean(process.stdout.isTTY)});
+		// Plain headless output is the app's stdout as it is: the app may as well write it itself.
+		session = await startSession(options, {bus, color: Boolean(process.stdout.isTTY), passStdout: !dashboard && !options.json});
 	} catch (error) {
 		if (error instanceof SpawnError) fail(`${error.message} (check the command after --)`);
 		throw error;

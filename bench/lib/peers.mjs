@@ -1,7 +1,7 @@
 // The tools under test, each started on its own work directory with its own notify port. A peer
 // handle gives the root pid (for /proc accounting), devtui's --json events when there are any, and stop().
 import {spawn} from 'node:child_process';
-import {mkdtempSync, rmSync, writeFileSync, mkdirSync} from 'node:fs';
+import {closeSync, mkdtempSync, mkdirSync, openSync, rmSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -32,6 +32,8 @@ export const PEERS = {
 	},
 	'node-watch': {label: 'node --watch', apps: ['node', 'flood'], command: app => ['node', '--watch-path=src', APPS[app][1]]},
 	devtui: {label: 'devtui headless', apps: ['node', 'python', 'flood'], json: true, command: app => ['node', devtuiCli, '--json', '-w', 'src', '-e', 'mjs', '--', ...APPS[app]]},
+	// Headless as a person runs it (no --json): the app's stdout is handed over, not copied.
+	'devtui-plain': {label: 'devtui headless (plain)', apps: ['flood'], command: app => ['node', devtuiCli, '--no-tui', '-w', 'src', '-e', 'mjs', '--', ...APPS[app]]},
 	'devtui-tui': {label: 'devtui dashboard (tmux)', apps: ['node', 'python', 'flood'], tmux: true, command: app => ['node', devtuiCli, '-w', 'src', '-e', 'mjs', '--', ...APPS[app]]},
 };
 
@@ -47,7 +49,9 @@ const makeWorkDir = files => {
 let tmuxCount = 0;
 
 /** Starts `peerName` running `app`; resolves once the first instance reported (READY or FLOOD). */
-export const startPeer = async (peerName, app, {files = 10, env = {}, firstTimeout = 30_000, waitFirst = true} = {}) => {
+// stdout: 'pipe' (read by the bench, which needs devtui's --json events) or 'null' (the tool's
+// terminal is /dev/null, as in the flood's baseline).
+export const startPeer = async (peerName, app, {files = 10, env = {}, firstTimeout = 30_000, waitFirst = true, stdout = 'pipe'} = {}) => {
 	const peer = PEERS[peerName];
 	const dir = makeWorkDir(files);
 	const notify = await startNotify();
@@ -61,11 +65,13 @@ export const startPeer = async (peerName, app, {files = 10, env = {}, firstTimeo
 		term = await startTmux({name: `devtui-bench-${process.pid}-${tmuxCount++}`, command, cwd: dir, env: appEnv, pidFile: path.join(dir, 'tool.pid')});
 		rootPid = term.pid();
 	} else {
-		child = spawn(command[0], command.slice(1), {cwd: dir, env: {...process.env, ...appEnv}, stdio: ['ignore', 'pipe', 'pipe']});
+		const devNull = stdout === 'null' ? openSync('/dev/null', 'w') : undefined;
+		child = spawn(command[0], command.slice(1), {cwd: dir, env: {...process.env, ...appEnv}, stdio: ['ignore', devNull ?? 'pipe', 'pipe']});
+		if (devNull !== undefined) closeSync(devNull);
 		rootPid = child.pid;
 		let buffer = '';
-		child.stdout.setEncoding('utf8');
-		child.stdout.on('data', chunk => {
+		child.stdout?.setEncoding('utf8');
+		child.stdout?.on('data', chunk => {
 			if (!peer.json) return;
 			buffer += chunk;
 			let end;

@@ -52,7 +52,8 @@ export const measureFlood = async ({peers, lines, reps, formats}) => {
 			row.devnull.ms.push(await devNullRun(env));
 			for (const name of peers) {
 				const result = (row[name] ??= {label: name, ms: [], peakRssMb: [], keyMs: []});
-				const handle = await startPeer(name, 'flood', {env, waitFirst: false});
+				// Every tool's own terminal is /dev/null, like the baseline's: the cost measured is the tool's.
+				const handle = await startPeer(name, 'flood', {env, waitFirst: false, stdout: 'null'});
 				try {
 					const toolPids = () => toolProcesses(handle.rootPid(), () => false).filter(pid => !handle.appPids().has(pid) && !isFloodApp(pid));
 					const key = handle.term ? keyDuringFlood(handle) : undefined;

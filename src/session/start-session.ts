@@ -56,7 +56,18 @@ const joinPythonPath = (first: string, existing: string | undefined): string =>
 
 export const startSession = async (
 	options: DevtuiOptions,
-	{bus, color, env = process.env}: {bus: EventBus; color: boolean; env?: NodeJS.ProcessEnv},
+	{
+		bus,
+		color,
+		env = process.env,
+		passStdout = false,
+	}: {
+		bus: EventBus;
+		color: boolean;
+		env?: NodeJS.ProcessEnv;
+		/** The view only copies the app's stdout to devtui's own: hand it over (unless readiness reads it). */
+		passStdout?: boolean;
+	},
 ): Promise<Session> => {
 	// First, so that a port already in use fails before anything is started.
 	const listening = await startListening(options.listen, bus);
@@ -149,7 +160,7 @@ export const startSession = async (
 	// Pre-restart checks (--check, the Python compile check) sit between the watcher and the supervisor.
 	let gate: CheckGate | undefined;
 	supervisor = new Supervisor(
-		{...options, color, env: listening.appEnv(env)},
+		{...options, color, env: listening.appEnv(env), passStdout: passStdout && options.readyPattern === undefined},
 		{
 			bus,
 			watchdog,
@@ -170,7 +181,6 @@ export const startSession = async (
 				server.send({type: 'shutdown', v: PROTOCOL_VERSION, reason, files, deadline, timeoutMs});
 			},
 			beforeManualRestart: () => gate?.restartRequested(),
-			beforeSpawn: async () => watcher?.beforeSpawn(),
 			betweenRuns: async ({stopStartedAt, restart}) => {
 				await stateKeeper.afterStop({stopStartedAt, restart, expected: stateSavedThisRun});
 				const snapshot = rollbackTo;

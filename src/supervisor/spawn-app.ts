@@ -52,6 +52,12 @@ export interface SpawnAppInput {
 	 * through a tiny exec'ing sh that sets LISTEN_PID to the app's own pid.
 	 */
 	listenFds?: readonly number[];
+	/**
+	 * Give the app devtui's own stdout. A pipe that devtui reads and writes on costs an app that
+	 * logs a lot up to 2.5x its time (measured in bench/, log flood); a headless run that only
+	 * copies the stream loses nothing by handing it over, and the app sees the real terminal.
+	 */
+	passStdout?: boolean;
 }
 
 export class SpawnError extends Error {
@@ -84,7 +90,7 @@ const checkProgram = async (file: string, cwd: string, env: NodeJS.ProcessEnv): 
 	throw new SpawnError(describeSpawnError(file, Object.assign(new Error(code), {code})), code);
 };
 
-export const spawnApp = async ({command, cwd, env, onLines, now = Date.now, listenFds = []}: SpawnAppInput): Promise<AppProcess> => {
+export const spawnApp = async ({command, cwd, env, onLines, now = Date.now, listenFds = [], passStdout = false}: SpawnAppInput): Promise<AppProcess> => {
 	if (!command[0]) throw new SpawnError('no command to run', undefined);
 	if (listenFds.length > 0) await checkProgram(command[0], cwd, env);
 	const [file, ...args] = listenFds.length > 0 ? withListenPid(command) : command;
@@ -95,7 +101,7 @@ export const spawnApp = async ({command, cwd, env, onLines, now = Date.now, list
 		detached: true,
 		// Node marks its own descriptors close-on-exec; only those listed here reach the app. execa
 		// passes any descriptor number through to child_process, though its types name only 3 to 9.
-		stdio: ['ignore', 'pipe', 'pipe', ...(listenFds as readonly number[] as ReadonlyArray<3>)],
+		stdio: ['ignore', passStdout ? 'inherit' : 'pipe', 'pipe', ...(listenFds as readonly number[] as ReadonlyArray<3>)],
 		buffer: false,
 		reject: false,
 		preferLocal: true,

@@ -14,6 +14,7 @@ export type InstanceOptions = Pick<DevtuiOptions, 'command' | 'cwd' | 'stateFile
 	extraEnv: Record<string, string> | undefined;
 	/** Descriptors every instance inherits as 3, 4, ... (the --listen sockets). */
 	listenFds?: readonly number[] | undefined;
+	passStdout?: boolean | undefined;
 };
 
 export type StartedInstance =
@@ -44,6 +45,7 @@ export const startInstance = async (
 			onLines,
 			now,
 			...(options.listenFds ? {listenFds: options.listenFds} : {}),
+			...(options.passStdout ? {passStdout: true} : {}),
 		});
 		return {ok: true, app, command, spawnMs: now() - startedAt};
 	} catch (error) {

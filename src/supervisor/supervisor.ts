@@ -34,6 +34,11 @@ export type SupervisorOptions = Pick<
 	env?: NodeJS.ProcessEnv;
 	/** Whether the app's output reaches a colour terminal. */
 	color?: boolean;
+	/**
+	 * The app writes straight to devtui's own stdout instead of through a pipe devtui reads: for
+	 * headless runs that need nothing from that stream (no --json, no --ready-pattern).
+	 */
+	passStdout?: boolean;
 	/** Cap on the total extension the app may ask for. @default DEFAULT_MAX_EXTEND_MS */
 	maxExtendMs?: number;
 };
@@ -54,8 +59,6 @@ export interface SupervisorHooks {
 	betweenRuns?: (info: {stopStartedAt: number; restart: number}) => Promise<void>;
 	/** Runs first thing in `restart()` (the pre-restart checks cancel and hand over their changes here). */
 	beforeManualRestart?: () => void;
-	/** Runs right before a new instance is spawned (not the first): what it will read is on disk by now. */
-	beforeSpawn?: () => Promise<void>;
 }
 
 interface Wanted {
@@ -397,7 +400,6 @@ export class Supervisor {
 		const restart = this.runs;
 		this.setState('starting');
 		this.stderrTail = [];
-		if (restart > 0) await this.hooks.beforeSpawn?.();
 		const started = await startInstance(
 			{
 				...this.options,

@@ -1,6 +1,6 @@
 // Decides which paths the watcher skips: built-in defaults (VCS, dependency and cache directories,
 // editor temp files), the user's `--ignore` patterns, every .gitignore from the git root down, and
-// devtui's own state file. It runs inside chokidar's `ignored` hook, so it must be synchronous and
+// devtui's own state file. It runs inside the watchers' `ignored` hook, so it must be synchronous and
 // cheap: .gitignore files are read once per directory and directory verdicts are memoised.
 
 import {existsSync, readFileSync, statSync} from 'node:fs';
