@@ -1,6 +1,6 @@
 // The built CLI end to end, headless: real files edited, real processes restarted, real signals.
 
-import {cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
+import {cpSync, existsSync, mkdtempSync, readFileSync, readlinkSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
@@ -67,6 +67,20 @@ describe('devtui --no-tui', () => {
 			await waitFor(() => !isAlive(appPid), {message: `app pid ${appPid} gone`});
 		} finally {
 			child.kill('SIGKILL');
+		}
+	});
+
+	it("hands the app devtui's own stdout in plain headless mode, and reads it through a pipe with --json or --ready-pattern", async () => {
+		const cwd = project();
+		const stdoutOf = (pid: number) => readlinkSync(`/proc/${pid}/fd/1`);
+		const plain = start(['--no-tui', '--', 'node', 'app.mjs'], cwd);
+		const [appPid] = pidsIn(await plain.waitForLine(/READY .*restart=0/));
+		// A pipe (or Node's socket pair) is named by its inode: the same name is the same one the test reads.
+		expect(stdoutOf(appPid!)).toBe(stdoutOf(plain.child.pid!));
+		for (const args of [['--json'], ['--no-tui', '--ready-pattern', 'READY']]) {
+			const piped = start([...args, '--', 'node', 'app.mjs'], cwd);
+			const [pid] = pidsIn(await piped.waitForLine(/READY .*restart=0/));
+			expect(stdoutOf(pid!)).not.toBe(stdoutOf(piped.child.pid!));
 		}
 	});
 
