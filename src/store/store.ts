@@ -2,6 +2,9 @@
 // (about 30 times a second, Ink's frame rate), so a flood of output is one state change and one
 // render per frame, never one per line. The user's own actions skip the queue: a key press folds
 // whatever is queued, then itself, and notifies at once, so keys stay quick during a flood.
+// During a flood of output, frames come at most every `floodIntervalMs` instead: devtui reads the
+// app's pipe on the same event loop that draws, so every frame is time the app spends blocked on a
+// full pipe, and nobody reads 100,000 lines a second anyway (keys still act at once).
 // A frame costs Ink ~20 ms of the one event loop devtui has, so none is drawn between the stop of
 // a restart and the spawn of the new instance (up to RESTART_HOLD_MS): the restart's own steps
 // (the exit, the batch closing, the spawn) would wait behind it.
@@ -12,6 +15,8 @@ import {reduce, reduceAll} from './reducer.js';
 import type {DashboardState} from './state.js';
 
 const MAX_QUEUE = 1000;
+/** More output lines than this between two frames is a flood. */
+export const FLOOD_LINES = 2000;
 /** The longest a restart in flight holds frames back: a slow stop still shows its countdown. */
 export const RESTART_HOLD_MS = 100;
 
@@ -32,6 +37,8 @@ export interface DashboardStore {
 export interface StoreOptions {
 	/** Minimum time between two notifications caused by events. @default 33 */
 	intervalMs?: number;
+	/** Minimum time between two notifications while output floods in. @default 100 */
+	floodIntervalMs?: number;
 	/** How long frames wait while a restart goes from stop to spawn. @default RESTART_HOLD_MS */
 	restartHoldMs?: number;
 	now?: () => number;
@@ -42,6 +49,7 @@ export interface StoreOptions {
 export const createStore = (initial: DashboardState, options: StoreOptions = {}): DashboardStore => {
 	const {
 		intervalMs = 33,
+		floodIntervalMs = 100,
 		restartHoldMs = RESTART_HOLD_MS,
 		now = () => performance.now(),
 		setTimer = (callback, ms) => setTimeout(callback, ms),
@@ -53,12 +61,17 @@ export const createStore = (initial: DashboardState, options: StoreOptions = {})
 	let timerDue = 0;
 	let lastNotify = -Infinity;
 	let holdUntil = -Infinity;
+	/** Output lines since the last notification, and whether the frame before that was a flood. */
+	let linesSinceNotify = 0;
+	let flooding = false;
 	/** The state changed since the last notification. */
 	let dirty = false;
 	let disposed = false;
 	const listeners = new Set<() => void>();
 
 	const notify = () => {
+		flooding = linesSinceNotify > FLOOD_LINES;
+		linesSinceNotify = 0;
 		dirty = false;
 		lastNotify = now();
 		for (const listener of listeners) listener();
@@ -80,7 +93,8 @@ export const createStore = (initial: DashboardState, options: StoreOptions = {})
 
 	const schedule = () => {
 		if (disposed) return;
-		const due = Math.max(lastNotify + intervalMs, holdUntil);
+		const flood = flooding || linesSinceNotify > FLOOD_LINES;
+		const due = Math.max(lastNotify + (flood ? floodIntervalMs : intervalMs), holdUntil);
 		if (timer !== undefined) {
 			if (timerDue === due) return;
 			cancelTimer();
@@ -110,6 +124,7 @@ export const createStore = (initial: DashboardState, options: StoreOptions = {})
 		ingest(event) {
 			queue.push(event);
 			holdFor(event);
+			if (event.type === 'run/output') linesSinceNotify += event.lines.length;
 			// A long queue is folded early (without a render) so memory stays flat if frames fall behind.
 			if (queue.length >= MAX_QUEUE) foldQueue();
 			schedule();

@@ -8,7 +8,7 @@ import type {EventBus} from '../supervisor/event-bus.js';
 export const limitOutput = ({
 	bus,
 	pause,
-	maxLines = 5000,
+	maxLines = 15000,
 	intervalMs = 33,
 	now = () => performance.now(),
 }: {

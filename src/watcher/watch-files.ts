@@ -20,7 +20,7 @@ import {createTreeSource} from './tree-source.js';
 const ROOT_POLL_MS = 250;
 
 /** A batch of one changed file (a save) closes after this much quiet, with the default debounce. */
-export const QUICK_QUIET_MS = 10;
+export const QUICK_QUIET_MS = 5;
 
 export interface FileWatcher {
 	/** Settles once the initial scan is done (or the watcher was closed first). */

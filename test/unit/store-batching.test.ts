@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {LOG_CAP, createInitialState} from '../../src/store/state.js';
-import {createStore} from '../../src/store/store.js';
+import {createStore, FLOOD_LINES} from '../../src/store/store.js';
 import type {SupervisorEvent} from '../../src/supervisor/events.js';
 import {waitFor} from '../helpers/wait-for.js';
 
@@ -151,6 +151,28 @@ describe('the store', () => {
 			time.advanceTo(100);
 			expect(notified).toBe(1);
 			expect(store.getState().logs.entries.map(entry => entry.text)).toEqual(['before the change']);
+		});
+
+		it('draws a flood of output at most every floodIntervalMs, and goes back to the usual rate after it', () => {
+			const time = manualClock();
+			const store = createStore(initial(), {...time.options, intervalMs: 33, floodIntervalMs: 100});
+			let notified = 0;
+			store.subscribe(() => notified++);
+			const flood = (at: number) => store.ingest({type: 'run/output', pid: 1, stream: 'stdout', lines: Array.from({length: FLOOD_LINES + 1}, (_, index) => `line ${index}`), at});
+			flood(0);
+			expect(time.armedAt()).toBe(0);
+			time.advanceTo(0);
+			expect(notified).toBe(1);
+			flood(1);
+			expect(time.armedAt()).toBe(100);
+			time.advanceTo(100);
+			expect(notified).toBe(2);
+			// A quiet frame after the flood still waits the long interval once; then the usual one.
+			store.ingest(line('after'));
+			expect(time.armedAt()).toBe(200);
+			time.advanceTo(200);
+			store.ingest(line('later'));
+			expect(time.armedAt()).toBe(233);
 		});
 
 		it('does not hold frames for a quit', () => {
