@@ -4,7 +4,8 @@
 // whatever is queued, then itself, and notifies at once, so keys stay quick during a flood.
 // During a flood of output, frames come at most every `floodIntervalMs` instead: devtui reads the
 // app's pipe on the same event loop that draws, so every frame is time the app spends blocked on a
-// full pipe, and nobody reads 100,000 lines a second anyway (keys still act at once).
+// full pipe, and nobody reads 100,000 lines a second anyway. Any other event (the hold a key asked
+// for, a restart) is drawn at the usual rate.
 // A frame costs Ink ~20 ms of the one event loop devtui has, so none is drawn between the stop of
 // a restart and the spawn of the new instance (up to RESTART_HOLD_MS): the restart's own steps
 // (the exit, the batch closing, the spawn) would wait behind it.
@@ -64,6 +65,8 @@ export const createStore = (initial: DashboardState, options: StoreOptions = {})
 	/** Output lines since the last notification, and whether the frame before that was a flood. */
 	let linesSinceNotify = 0;
 	let flooding = false;
+	/** An event other than output is waiting to be drawn. */
+	let newsQueued = false;
 	/** The state changed since the last notification. */
 	let dirty = false;
 	let disposed = false;
@@ -72,6 +75,7 @@ export const createStore = (initial: DashboardState, options: StoreOptions = {})
 	const notify = () => {
 		flooding = linesSinceNotify > FLOOD_LINES;
 		linesSinceNotify = 0;
+		newsQueued = false;
 		dirty = false;
 		lastNotify = now();
 		for (const listener of listeners) listener();
@@ -93,7 +97,7 @@ export const createStore = (initial: DashboardState, options: StoreOptions = {})
 
 	const schedule = () => {
 		if (disposed) return;
-		const flood = flooding || linesSinceNotify > FLOOD_LINES;
+		const flood = !newsQueued && (flooding || linesSinceNotify > FLOOD_LINES);
 		const due = Math.max(lastNotify + (flood ? floodIntervalMs : intervalMs), holdUntil);
 		if (timer !== undefined) {
 			if (timerDue === due) return;
@@ -125,6 +129,7 @@ export const createStore = (initial: DashboardState, options: StoreOptions = {})
 			queue.push(event);
 			holdFor(event);
 			if (event.type === 'run/output') linesSinceNotify += event.lines.length;
+			else newsQueued = true;
 			// A long queue is folded early (without a render) so memory stays flat if frames fall behind.
 			if (queue.length >= MAX_QUEUE) foldQueue();
 			schedule();

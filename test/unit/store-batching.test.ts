@@ -175,6 +175,19 @@ describe('the store', () => {
 			expect(time.armedAt()).toBe(233);
 		});
 
+		it('draws any other event at the usual rate during a flood (the hold a key asked for)', () => {
+			const time = manualClock();
+			const store = createStore(initial(), {...time.options, intervalMs: 33, floodIntervalMs: 100});
+			store.subscribe(() => {});
+			const flood = () => store.ingest({type: 'run/output', pid: 1, stream: 'stdout', lines: Array.from({length: FLOOD_LINES + 1}, (_, index) => `line ${index}`), at: 0});
+			flood();
+			time.advanceTo(0);
+			flood();
+			expect(time.armedAt()).toBe(100);
+			store.ingest({type: 'supervisor/held', held: true, pending: [], at: 1});
+			expect(time.armedAt()).toBe(33);
+		});
+
 		it('does not hold frames for a quit', () => {
 			const time = manualClock();
 			const store = createStore(initial(), {...time.options, intervalMs: 33, restartHoldMs: 100});
