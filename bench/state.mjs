@@ -1,16 +1,21 @@
 // Benchmark of the state path: save (the atomic write recipe, in-process), validate (parse and
 // digest in the worker) and snapshot (copy into the history and update the index) for 1, 10 and
-// 50 MB states. Needs a build: `npm run build && node bench/state.mjs [runs, default 3]`.
-// Prints the median of the runs for each size.
+// 50 MB states; then restart latency of an app that saves and restores an empty and a 10 MB state
+// through the Node client (changes alternating between the two). Needs a build:
+// `npm run build && node bench/state.mjs [runs, default 3] [changes, default 15]`.
+// Prints the medians.
 
 import {mkdtemp, rm} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import {writeFileSync} from 'node:fs';
 import {writeStateFileAtomic} from '../dist/src/state/atomic-write.js';
+import {fileContent, startPeer} from './lib/peers.mjs';
 import {createStateKeeper} from '../dist/src/state/state-keeper.js';
 
 const MB = 1024 * 1024;
 const runs = Math.max(1, Number(process.argv[2] ?? 3));
+const changes = Math.max(1, Number(process.argv[3] ?? 15));
 
 const record = index => ({id: index, name: `user-${index}`, tags: ['a', 'b'], score: index * 1.5, note: 'n'.repeat(120)});
 const stateOf = (bytes, round) => {
@@ -58,3 +63,33 @@ for (const megabytes of [1, 10, 50]) {
 		`${cell(`${(bytes / MB).toFixed(1)} MiB`, 10)} ${cell(ms(save), 9)} ${cell(ms(validate), 12)} ${cell(ms(snapshot), 12)} ${cell(ms(save + validate + snapshot), 9)}`,
 	);
 }
+
+// Restart latency with a state: devtui headless, the app saving its state on stop and loading it
+// on start; an empty state and a 10 MB one side by side, changes alternating between them.
+const withState = async () => {
+	const sizes = [0, 10];
+	const handles = [];
+	const ms = Object.fromEntries(sizes.map(size => [size, []]));
+	const p90 = values => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * 0.9))];
+	try {
+		for (const size of sizes) handles.push({size, handle: await startPeer('devtui', 'stateful', {env: {BENCH_STATE_MB: String(size)}})});
+		await new Promise(resolve => setTimeout(resolve, 1000));
+		for (let round = 1; round <= changes; round++) {
+			for (const {size, handle} of handles) {
+				const value = `state-${round}`;
+				const from = handle.notify.lines.length;
+				const started = performance.now();
+				writeFileSync(path.join(handle.src, 'f0.mjs'), fileContent(0, value));
+				const ready = await handle.notify.waitFor(line => line.kind === 'READY' && line.rest.includes(JSON.stringify(value)), {from, timeout: 20_000});
+				if (ready) ms[size].push(ready.at - started);
+				await new Promise(resolve => setTimeout(resolve, 250));
+			}
+		}
+	} finally {
+		for (const {handle} of handles) await handle.stop();
+	}
+	console.log(`\nrestart latency with a state (devtui headless, change → READY of the new pid, ${changes} changes each, alternating)`);
+	console.log(`${cell('state', 10)} ${cell('n', 4)} ${cell('median ms', 10)} ${cell('p90 ms', 8)}`);
+	for (const size of sizes) console.log(`${cell(`${size} MB`, 10)} ${cell(ms[size].length, 4)} ${cell(median(ms[size]).toFixed(1), 10)} ${cell(p90(ms[size]).toFixed(1), 8)}`);
+};
+await withState();

@@ -18,6 +18,7 @@ export const APPS = {
 	node: ['node', path.join(benchDir, 'apps/server.mjs')],
 	python: ['python3', path.join(benchDir, 'apps/server.py')],
 	flood: ['node', path.join(benchDir, 'apps/flood.mjs')],
+	stateful: ['node', path.join(benchDir, 'apps/stateful.mjs')],
 };
 
 export const PEERS = {
