@@ -1,5 +1,7 @@
 // The dashboard's commands, carried out by the session: the only place where the dashboard
-// reaches into the core. Everything here is fire-and-forget; results come back as events.
+// reaches into the core. Everything here is fire-and-forget; results come back as events. What the
+// core reports at once (a hold, a stop requested) is drawn at once too: the store would otherwise
+// wait for its next frame interval, which a flood of output makes longer.
 
 import type {DashboardCommands} from '../hooks/dashboard-context.js';
 import type {Session} from '../session/start-session.js';
@@ -14,21 +16,28 @@ export type DashboardSession = {
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
-export const createCommands = ({session, store, quit}: {session: DashboardSession; store: DashboardStore; quit: () => void}): DashboardCommands => ({
-	restart: () => session.supervisor.restart(),
-	togglePostpone: () => session.supervisor.hold(!session.supervisor.held),
-	forceKill: () => session.supervisor.forceKill(),
-	quit,
-	listSnapshots() {
-		store.dispatch({type: 'snapshots/loading'});
-		session.stateKeeper.list().then(
-			items =>
-				store.dispatch({
-					type: 'snapshots/listed',
-					items: items.map(({file, path, restart, bytes, changedKeys, savedAt, valid}) => ({file, path, restart, bytes, changedKeys, savedAt, valid})),
-				}),
-			(error: unknown) => store.dispatch({type: 'snapshots/failed', message: messageOf(error)}),
-		);
-	},
-	loadSnapshot: file => session.loadSnapshotOnNextStart(file),
-});
+export const createCommands = ({session, store, quit}: {session: DashboardSession; store: DashboardStore; quit: () => void}): DashboardCommands => {
+	// After the core's own next steps (a kill goes out first), not in the middle of them.
+	const andShow = (command: () => unknown) => () => {
+		command();
+		setImmediate(() => store.flush());
+	};
+	return {
+		restart: andShow(() => session.supervisor.restart()),
+		togglePostpone: andShow(() => session.supervisor.hold(!session.supervisor.held)),
+		forceKill: andShow(() => session.supervisor.forceKill()),
+		quit,
+		listSnapshots() {
+			store.dispatch({type: 'snapshots/loading'});
+			session.stateKeeper.list().then(
+				items =>
+					store.dispatch({
+						type: 'snapshots/listed',
+						items: items.map(({file, path, restart, bytes, changedKeys, savedAt, valid}) => ({file, path, restart, bytes, changedKeys, savedAt, valid})),
+					}),
+				(error: unknown) => store.dispatch({type: 'snapshots/failed', message: messageOf(error)}),
+			);
+		},
+		loadSnapshot: file => session.loadSnapshotOnNextStart(file),
+	};
+};

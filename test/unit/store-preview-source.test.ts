@@ -58,6 +58,7 @@ describe('createCommands', () => {
 				hold: (value: boolean) => {
 					calls.push(`hold ${value}`);
 					held = value;
+					store.ingest({type: 'supervisor/held', held: value, pending: [], at: 1});
 				},
 				get held() {
 					return held;
@@ -71,8 +72,14 @@ describe('createCommands', () => {
 		};
 		const store = newStore();
 		const commands = createCommands({session, store, quit: () => calls.push('quit')});
+		let notified = 0;
+		store.subscribe(() => notified++);
 		commands.restart();
 		commands.togglePostpone();
+		// What the core reported while carrying the command out is drawn at once, not at the next frame.
+		await new Promise(resolve => setImmediate(resolve));
+		expect(store.getState().held).toBe(true);
+		expect(notified).toBe(1);
 		commands.togglePostpone();
 		commands.forceKill();
 		commands.loadSnapshot('/x/a.json');
