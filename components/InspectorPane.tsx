@@ -3,7 +3,8 @@
 
 import {Box, Text} from 'ink';
 import {formatCoarseSpan} from '../src/store/clock.js';
-import {formatBytes, plural} from '../src/store/format.js';
+import {formatBytes} from '../src/format-bytes.js';
+import {plural} from '../src/store/format.js';
 import type {TreeRow} from '../src/store/state-tree.js';
 import type {PersistedState, PreviewState, SnapshotList} from '../src/store/state.js';
 import {PaneTitle} from './PaneTitle.js';

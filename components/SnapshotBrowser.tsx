@@ -2,7 +2,8 @@
 // and the keys it changed. Enter chooses one for the next start to load (a rollback).
 
 import {Box, Text} from 'ink';
-import {formatBytes, formatClock} from '../src/store/format.js';
+import {formatBytes} from '../src/format-bytes.js';
+import {formatClock} from '../src/store/format.js';
 import type {SnapshotItem, SnapshotList} from '../src/store/state.js';
 import {windowStart} from '../src/store/layout.js';
 import {glyphs, theme} from './theme.js';

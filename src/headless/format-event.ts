@@ -2,6 +2,7 @@
 // a line of their own (state transitions, which the other lines already imply; app output, which is
 // printed as the app wrote it).
 
+import {formatBytes} from '../format-bytes.js';
 import type {ChangedFile, SupervisorEvent} from '../supervisor/events.js';
 import {formatCheckEvent} from './format-check.js';
 import {formatSocketEvent} from './format-socket.js';
@@ -95,8 +96,3 @@ export const formatEvent = (event: SupervisorEvent): string | undefined => {
 	}
 };
 
-export const formatBytes = (bytes: number): string => {
-	if (bytes < 1024) return `${bytes} B`;
-	if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-	return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-};

@@ -3,7 +3,8 @@
 // message copy ever costs the dashboard's event loop more than a few kilobytes.
 
 import {statSync} from 'node:fs';
-import {DEFAULT_MAX_STATE_BYTES, formatBytes, readWholeFile} from './validate-state-file.js';
+import {formatBytes} from '../format-bytes.js';
+import {DEFAULT_MAX_STATE_BYTES, readWholeFile} from './validate-state-file.js';
 import {buildPreview, cutText, DEFAULT_PREVIEW_LIMITS} from './build-preview.js';
 import type {StatePreview} from './state-preview-types.js';
 import {serveRequests} from './worker-client.js';

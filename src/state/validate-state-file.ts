@@ -5,6 +5,7 @@
 import {isUtf8} from 'node:buffer';
 import {createHash} from 'node:crypto';
 import {closeSync, fstatSync, openSync, readFileSync, statSync} from 'node:fs';
+import {formatBytes} from '../format-bytes.js';
 import type {StateProblem} from '../supervisor/events.js';
 import {appKeys, digestKeys, digestValueBytes, type KeyDigests} from './key-digest.js';
 import {topLevelValues} from './top-level-values.js';
@@ -42,17 +43,6 @@ type ContentProblem = 'truncated' | 'corrupt' | 'no-marker';
 
 export type ContentVerdict = {ok: true; state: Record<string, unknown>} | {ok: false; problem: ContentProblem; detail: string};
 
-export const formatBytes = (bytes: number): string => {
-	if (bytes < 1024) return `${bytes} B`;
-	const units = ['KiB', 'MiB', 'GiB'];
-	let value = bytes / 1024;
-	let unit = 0;
-	while (value >= 1024 && unit < units.length - 1) {
-		value /= 1024;
-		unit++;
-	}
-	return `${value >= 10 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
-};
 
 const describeJson = (value: unknown): string => {
 	if (Array.isArray(value)) return 'a JSON array';

@@ -25,17 +25,6 @@ export const formatSpan = (ms: number): string => {
 /** Whole seconds left, rounded up, so "0s" only shows once the moment has come. */
 export const formatCountdown = (ms: number): string => `${Math.max(0, Math.ceil(ms / 1000))}s`;
 
-export const formatBytes = (bytes: number): string => {
-	if (bytes < 1000) return `${bytes} B`;
-	const units = ['kB', 'MB', 'GB'];
-	let value = bytes / 1000;
-	let unit = 0;
-	while (value >= 1000 && unit < units.length - 1) {
-		value /= 1000;
-		unit++;
-	}
-	return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
-};
 
 /** Local time of day, HH:MM:SS. */
 export const formatClock = (at: number): string => {

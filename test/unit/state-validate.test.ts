@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest';
-import {formatBytes, inspectStateBytes, isEndOfInputError, problemForErrno} from '../../src/state/validate-state-file.js';
+import {formatBytes} from '../../src/format-bytes.js';
+import {inspectStateBytes, isEndOfInputError, problemForErrno} from '../../src/state/validate-state-file.js';
 
 const bytesOf = (text: string) => Buffer.from(text, 'utf8');
 
@@ -108,6 +109,7 @@ describe('formatBytes', () => {
 	it('uses binary units', () => {
 		expect(formatBytes(512)).toBe('512 B');
 		expect(formatBytes(1536)).toBe('1.5 KiB');
+		expect(formatBytes(19_156)).toBe('19 KiB');
 		expect(formatBytes(50 * 1024 * 1024)).toBe('50 MiB');
 		expect(formatBytes(512 * 1024 * 1024)).toBe('512 MiB');
 	});

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {displayPath, formatBytes, formatCount, formatCountdown, formatMs, formatSpan} from '../../src/store/format.js';
+import {displayPath, formatCount, formatCountdown, formatMs, formatSpan} from '../../src/store/format.js';
 import {computeLayout, pageSize, windowStart} from '../../src/store/layout.js';
 import {createLogFormatter, parsePinoLine} from '../../src/store/log-lines.js';
 import {filterEntries, visibleLogRows, plainFormatter} from '../../src/store/log-view.js';
@@ -160,7 +160,6 @@ describe('format and layout', () => {
 		expect([0, 820, 1420, 12_340, 125_000, 3_720_000].map(formatMs)).toEqual(['0ms', '820ms', '1.42s', '12.3s', '2m05s', '1h02m']);
 		expect([4000, 192_000, 3_720_000].map(formatSpan)).toEqual(['4s', '3m 12s', '1h 02m']);
 		expect([7200, 7001, 0, -5].map(formatCountdown)).toEqual(['8s', '8s', '0s', '0s']);
-		expect([512, 19_156, 2_500_000].map(formatBytes)).toEqual(['512 B', '19 kB', '2.5 MB']);
 		expect(formatCount(1234567)).toBe('1,234,567');
 		expect(displayPath('/a/b/c', '/a')).toBe('b/c');
 		expect(displayPath('/x', '/a')).toBe('/x');
