@@ -54,9 +54,10 @@ export const createChangeBatcher = <T>({
 	settle?: () => Promise<void>;
 	/**
 	 * A batch of one item that passes `test` closes after `quietMs` instead of the debounce: a
-	 * single save. Whoever sets this must catch what the shorter window can miss (see watch-files).
+	 * single save. `confirm`, when given, is asked before such a batch closes early; false lets the
+	 * batch wait the whole debounce instead (a file caught between its truncation and its write).
 	 */
-	quick?: {quietMs: number; test: (item: T) => boolean};
+	quick?: {quietMs: number; test: (item: T) => boolean; confirm?: (item: T) => Promise<boolean>};
 }): ChangeBatcher<T> => {
 	let items: T[] = [];
 	const keys = new Set<string>();
@@ -65,18 +66,22 @@ export const createChangeBatcher = <T>({
 	let dueAt = 0;
 	// Bumped by every push and cancel: a settle that sees it changed leaves the batch to the new timer.
 	let generation = 0;
+	// The open batch was refused the quick window: it waits the whole debounce.
+	let quickDenied = false;
 
 	const close = () => {
 		const closed = items;
 		items = [];
 		keys.clear();
+		quickDenied = false;
 		if (closed.length > 0) onClose(closed, openedAt);
 	};
 
 	const isLarge = () => keys.size >= LARGE_BATCH_FILES;
+	const isQuick = () => quick !== undefined && !quickDenied && items.length === 1 && quick.test(items[0]!) && quick.quietMs < debounceMs;
 	const quietMs = () => {
 		if (isLarge()) return Math.max(debounceMs, LARGE_BATCH_QUIET_MS);
-		if (quick && items.length === 1 && quick.test(items[0]!)) return Math.min(debounceMs, quick.quietMs);
+		if (isQuick()) return quick!.quietMs;
 		return debounceMs;
 	};
 	const capAt = () => openedAt + (isLarge() ? Math.min(MAX_CAP_MS, maxWaitMs + keys.size) : maxWaitMs);
@@ -100,14 +105,20 @@ export const createChangeBatcher = <T>({
 			return;
 		}
 		const seen = generation;
-		settle().then(
-			() => {
-				if (generation === seen) close();
-			},
-			() => {
-				if (generation === seen) close();
-			},
-		);
+		const confirm = isQuick() ? quick!.confirm : undefined;
+		const single = items[0]!;
+		settle()
+			.catch(() => undefined)
+			.then(async () => (generation === seen && confirm ? confirm(single).catch(() => true) : true))
+			.then(confirmed => {
+				if (generation !== seen) return;
+				if (confirmed) {
+					close();
+					return;
+				}
+				quickDenied = true;
+				arm();
+			});
 	}
 
 	return {
@@ -128,6 +139,7 @@ export const createChangeBatcher = <T>({
 			timer = undefined;
 			items = [];
 			keys.clear();
+			quickDenied = false;
 		},
 	};
 };

@@ -124,7 +124,17 @@ export const watchFiles = ({
 		keyOf: change => change.path,
 		debounceMs: options.debounceMs,
 		settle,
-		...(quickSaves ? {quick: {quietMs: QUICK_QUIET_MS, test: (change: ChangedFile) => change.kind === 'changed'}} : {}),
+		...(quickSaves
+			? {
+					quick: {
+						quietMs: QUICK_QUIET_MS,
+						test: (change: ChangedFile) => change.kind === 'changed',
+						// An empty file is most likely one caught between its truncation and its write (a
+						// writer descheduled in between): the write's event is still to come.
+						confirm: async (change: ChangedFile) => ((await stat(path.resolve(options.cwd, change.path)).catch(() => undefined))?.size ?? 1) > 0,
+					},
+				}
+			: {}),
 		onClose(events, firstChangeAt) {
 			const files = coalesceChanges(events);
 			// A batch of temp files that came and went changes nothing: no restart.

@@ -150,6 +150,20 @@ describe('watchFiles', () => {
 		expect(batches).toHaveLength(3);
 	});
 
+	it('keeps a save in one batch when the writer pauses between truncating the file and writing it', async () => {
+		const {dir, at} = makeTree({'src/app.ts': 'v1'});
+		const {batches, batchWith} = await startWatcher(dir, {debounceMs: 50});
+		const fd = openSync(at('src/app.ts'), 'w');
+		// Longer than the single-save window (5 ms), well inside the debounce: the stimulus, not a wait.
+		await new Promise(resolve => setTimeout(resolve, 20));
+		writeSync(fd, 'v2, the content');
+		closeSync(fd);
+		await batchWith('src/app.ts');
+		writeFileSync(at('sentinel.ts'), 'x');
+		await batchWith('sentinel.ts');
+		expect(batches.map(batch => batch.files.map(file => file.path))).toEqual([['src/app.ts'], ['sentinel.ts']]);
+	});
+
 	it('sees directories made while the first scan runs, and what is written in them later', async () => {
 		// chokidar reads a directory before it watches it; a root of 5,000 files keeps that window
 		// open for a while. Directories made at a few moments into the scan (the stimulus, not a

@@ -117,4 +117,29 @@ describe('change batcher', () => {
 		vi.advanceTimersByTime(1);
 		expect(closed[2]).toEqual(['new.tmp']);
 	});
+
+	it('waits the whole debounce when the quick window is not confirmed (a file caught between truncation and write)', async () => {
+		const closed: string[][] = [];
+		const asked: string[] = [];
+		const batcher = createChangeBatcher<string>({
+			debounceMs: 50,
+			onClose: items => closed.push(items),
+			settle: async () => {},
+			quick: {quietMs: 10, test: () => true, confirm: async item => (asked.push(item), item !== 'empty.py')},
+		});
+		batcher.push('empty.py');
+		await vi.advanceTimersByTimeAsync(10);
+		expect(asked).toEqual(['empty.py']);
+		expect(closed).toEqual([]);
+		// Its second event (the write) arrives within the debounce: one batch.
+		batcher.push('empty.py');
+		await vi.advanceTimersByTimeAsync(49);
+		expect(closed).toEqual([]);
+		await vi.advanceTimersByTimeAsync(1);
+		expect(closed).toEqual([['empty.py', 'empty.py']]);
+		// The next batch may close early again.
+		batcher.push('full.py');
+		await vi.advanceTimersByTimeAsync(10);
+		expect(closed[1]).toEqual(['full.py']);
+	});
 });
