@@ -6,7 +6,7 @@ import {readFile, stat} from 'node:fs/promises';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import type {DevtuiOptions} from '../options.js';
-import {findExecutable} from './find-executable.js';
+import {findExecutable} from '../supervisor/find-executable.js';
 import {helpText} from './help-text.js';
 import {readConfigSources} from './load-config.js';
 import {parseArgs} from './parse-args.js';

@@ -4,7 +4,7 @@
 
 import {once} from 'node:events';
 import {execa} from 'execa';
-import {findExecutable} from '../cli/find-executable.js';
+import {findExecutable} from './find-executable.js';
 import {withListenPid} from '../listen/socket-env.js';
 import {createLineSplitter} from './line-splitter.js';
 import {trackStrays, type StrayTracker} from './stray-tracker.js';
