@@ -5,7 +5,8 @@ import {mkdtempSync, readFileSync, writeFileSync, existsSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
-import {DEFAULT_SIGNAL, type DevtuiOptions} from '../../src/options.js';
+import {resolveOptions, type OptionLayer} from '../../src/cli/resolve-options.js';
+import type {DevtuiOptions} from '../../src/options.js';
 import {startSession, type Session} from '../../src/session/start-session.js';
 import {createEventBus} from '../../src/supervisor/event-bus.js';
 import type {SupervisorEvent, SupervisorEventOf, SupervisorEventType} from '../../src/supervisor/events.js';
@@ -164,29 +165,10 @@ describe('the built-in Python check (headless)', () => {
 	});
 });
 
-// A session on the real core, for what headless mode has no key for: `r`.
-const sessionOptions = (cwd: string, overrides: Partial<DevtuiOptions>): DevtuiOptions => ({
-	command: [process.execPath, 'app.mjs'],
-	cwd,
-	watch: [cwd],
-	ignore: [],
-	ext: [],
-	debounceMs: 50,
-	pollMs: undefined,
-	signal: DEFAULT_SIGNAL,
-	timeoutMs: 5000,
-	restartArg: undefined,
-	stateFile: path.join(cwd, '.devtui/restart_state.json'),
-	restartOnCrash: false,
-	readyPattern: undefined,
-	readyPort: undefined,
-	listen: [],
-	check: undefined,
-	pythonCheck: true,
-	tui: false,
-	json: false,
-	...overrides,
-});
+// A session on the real core, for what headless mode has no key for: `r`. Options come from the
+// real resolver, so every default is the one a user gets.
+const sessionOptions = (cwd: string, layer: OptionLayer): DevtuiOptions =>
+	resolveOptions({layers: [{command: [process.execPath, 'app.mjs'], debounceMs: 50, timeoutMs: 5000, tui: false, ...layer}], cwd, stdoutIsTTY: false});
 
 const openSession = async (options: DevtuiOptions) => {
 	const bus = createEventBus();

@@ -46,7 +46,13 @@ const start = (command: string[], {env, fds = []}: {env: NodeJS.ProcessEnv; fds?
 	children.push(child);
 	const stdout: string[] = [];
 	const stderr: string[] = [];
-	child.stdout!.setEncoding('utf8').on('data', (chunk: string) => stdout.push(...chunk.split('\n').filter(Boolean)));
+	// A line may come in two chunks: keep the unfinished end for the next one.
+	let rest = '';
+	child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+		const lines = (rest + chunk).split('\n');
+		rest = lines.pop()!;
+		stdout.push(...lines.filter(Boolean));
+	});
 	child.stderr!.setEncoding('utf8').on('data', (chunk: string) => stderr.push(chunk));
 	const exit = new Promise<number | null>(resolve => child.once('close', code => resolve(code)));
 	return {child, stdout, stderr, exit};

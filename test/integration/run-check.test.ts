@@ -3,9 +3,11 @@
 import {describe, expect, it} from 'vitest';
 import {runCheck} from '../../src/check/run-check.js';
 import {pythonCheckArgs} from '../../src/check/python-compile-check.js';
-import {mkdtempSync, writeFileSync, readdirSync} from 'node:fs';
+import {mkdtempSync, readFileSync, readdirSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import {isAlive} from '../helpers/process-alive.js';
+import {waitFor} from '../helpers/wait-for.js';
 
 const sh = (script: string, options: {timeoutMs?: number} = {}) =>
 	runCheck({argv: ['/bin/sh', '-c', script], cwd: os.tmpdir(), env: process.env, ...options}).result;
@@ -30,9 +32,13 @@ describe('running a check', () => {
 	});
 
 	it('kills a check that takes longer than its timeout, with its children', async () => {
-		const result = await sh('sleep 30 & sleep 30; wait', {timeoutMs: 300});
+		const pidFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'devtui-check-kill-')), 'child.pid');
+		const result = await sh(`sleep 30 & echo $! > ${pidFile}; sleep 30; wait`, {timeoutMs: 300});
 		expect(result).toMatchObject({ok: false, exitCode: null, signal: 'SIGKILL'});
 		expect(result.output.at(-1)).toBe('devtui: the check took longer than 300 ms and was killed');
+		const child = Number(readFileSync(pidFile, 'utf8'));
+		expect(child).toBeGreaterThan(0);
+		await waitFor(() => !isAlive(child), {message: `the check's background child ${child} to be gone`});
 	});
 
 	it('compiles Python files without writing bytecode, reporting each syntax error', async () => {

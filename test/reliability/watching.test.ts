@@ -36,7 +36,7 @@ describe('watching', () => {
 		expect(run.of('run/spawned').map(event => event.restart)).toEqual([0, 1, 2]);
 	}, 120_000);
 
-	// chokidar stops watching a deleted root; devtui looks for it and watches it again when it is back.
+	// A watch ends with a deleted root; devtui looks for it and watches it again when it is back.
 	it('the watched directory deleted and recreated: its return restarts the app, and so do later changes in it', async () => {
 		const cwd = tempDir();
 		mkdirSync(path.join(cwd, 'src'));
