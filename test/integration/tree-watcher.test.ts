@@ -1,8 +1,11 @@
-import {chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync} from 'node:fs';
+import {chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync} from 'node:fs';
+import {spawn} from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
+import {pathToFileURL} from 'node:url';
 import {afterEach, describe, expect, it} from 'vitest';
 import {createTreeWatcher, type TreeEvent, type TreeWatcher} from '../../src/watcher/tree-watcher.js';
+import {repoRoot} from '../helpers/run-cli.js';
 import {waitFor} from '../helpers/wait-for.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -18,6 +21,19 @@ const tempDir = () => {
 		rmSync(dir, {recursive: true, force: true});
 	});
 	return dir;
+};
+
+// Whether another user can read `file`: every directory on the way searchable, the file readable.
+const reachableByOthers = (file: string): boolean => {
+	try {
+		if ((statSync(file).mode & 0o004) === 0) return false;
+		for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+			if ((statSync(dir).mode & 0o001) === 0) return false;
+			if (dir === path.dirname(dir)) return true;
+		}
+	} catch {
+		return false;
+	}
 };
 
 const makeTree = (files: Record<string, string> = {}) => {
@@ -290,6 +306,47 @@ describe('createTreeWatcher', () => {
 		tree.write('open/a.txt', 'changed');
 		await eventFor('change', 'open/a.txt');
 	});
+
+	// Root reads every directory, so as root the same case runs in a child process as nobody (uid
+	// 65534), on the built watcher: CI runs as root, and the case must not go untested there. (Only
+	// where nobody can reach the checkout: not under a private /root, say.)
+	it.skipIf(process.getuid?.() !== 0 || !reachableByOthers(path.join(repoRoot, 'dist/src/watcher/tree-watcher.js')))(
+		'reports an unreadable directory and watches the rest (as nobody, from root)', async () => {
+			const tree = makeTree({'open/a.txt': 'a', 'closed/b.txt': 'b'});
+			for (const dir of [tree.dir, tree.at('open')]) chmodSync(dir, 0o777);
+			chmodSync(tree.at('open/a.txt'), 0o666);
+			chmodSync(tree.at('closed'), 0o000);
+			cleanups.push(() => chmodSync(tree.at('closed'), 0o755));
+			const built = pathToFileURL(path.join(repoRoot, 'dist/src/watcher/tree-watcher.js')).href;
+			const script = `
+				import {createTreeWatcher} from ${JSON.stringify(built)};
+				const say = value => process.stdout.write(JSON.stringify(value) + '\\n');
+				const watcher = createTreeWatcher([process.argv[1]], {
+					ignored: () => false,
+					onEvent: (event, file) => say({event, file}),
+					onError: error => say({error: error.code, path: error.path}),
+				});
+				await watcher.ready;
+				say({ready: [...watcher.files()].sort()});
+			`;
+			const child = spawn(process.execPath, ['--input-type=module', '-e', script, tree.dir], {uid: 65534, gid: 65534, stdio: ['ignore', 'pipe', 'inherit']});
+			cleanups.push(() => {
+				child.kill('SIGKILL');
+			});
+			const said: Array<Record<string, unknown>> = [];
+			let rest = '';
+			child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+				const lines = (rest + chunk).split('\n');
+				rest = lines.pop()!;
+				said.push(...lines.filter(Boolean).map(line => JSON.parse(line) as Record<string, unknown>));
+			});
+			const ready = await waitFor(() => said.find(entry => 'ready' in entry), {message: () => `the watcher ready as nobody; said ${JSON.stringify(said)}`});
+			expect(ready.ready).toEqual([tree.at('open/a.txt')]);
+			expect(said.filter(entry => 'error' in entry)).toEqual([{error: 'EACCES', path: tree.at('closed')}]);
+			tree.write('open/a.txt', 'changed');
+			await waitFor(() => said.some(entry => entry.event === 'change' && entry.file === tree.at('open/a.txt')), {message: () => `a change of open/a.txt; said ${JSON.stringify(said)}`});
+	},
+	);
 
 	it('stops reporting once closed, and close() may be called again', async () => {
 		const tree = makeTree({'a.txt': 'a'});
