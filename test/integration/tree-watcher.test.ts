@@ -345,7 +345,7 @@ describe('createTreeWatcher', () => {
 			expect(said.filter(entry => 'error' in entry)).toEqual([{error: 'EACCES', path: tree.at('closed')}]);
 			tree.write('open/a.txt', 'changed');
 			await waitFor(() => said.some(entry => entry.event === 'change' && entry.file === tree.at('open/a.txt')), {message: () => `a change of open/a.txt; said ${JSON.stringify(said)}`});
-	},
+		},
 	);
 
 	it('stops reporting once closed, and close() may be called again', async () => {
