@@ -15,6 +15,7 @@ import {blameFiles} from './blame-files.js';
 import {checkEnv, needsCheck, planChecks, type CheckConfig, type PlannedCheck} from './plan-checks.js';
 import {isPythonFile} from './python-compile-check.js';
 import {runCheck, type CheckRunResult, type RunningCheck} from './run-check.js';
+import {mergeFiles} from '../supervisor/merge-files.js';
 
 /** The supervisor, as far as the gate drives it. */
 export interface GateTarget {
@@ -40,12 +41,6 @@ export interface CheckGate {
 	/** Cancels a running check (quitting). Safe to call twice. */
 	dispose(): void;
 }
-
-const mergeFiles = (a: readonly ChangedFile[], b: readonly ChangedFile[]): ChangedFile[] => {
-	const byPath = new Map(a.map(file => [file.path, file]));
-	for (const file of b) byPath.set(file.path, file);
-	return [...byPath.values()].sort((x, y) => x.path.localeCompare(y.path));
-};
 
 const failedToStart = (error: unknown): RunningCheck => ({
 	result: Promise.resolve<CheckRunResult>({

@@ -20,6 +20,7 @@ import {StopControl, stopProcess} from './stop-process.js';
 import {findStrays, isGone} from './wait-for-gone.js';
 import type {Watchdog} from './watchdog.js';
 import type {DevtuiOptions} from '../options.js';
+import {mergeFiles} from './merge-files.js';
 
 const STDERR_TAIL_LINES = 20;
 
@@ -66,12 +67,6 @@ interface Wanted {
 	files: ChangedFile[];
 	firstChangeAt: number | undefined;
 }
-
-const mergeFiles = (a: ChangedFile[], b: ChangedFile[]): ChangedFile[] => {
-	const byPath = new Map(a.map(file => [file.path, file]));
-	for (const file of b) byPath.set(file.path, file);
-	return [...byPath.values()].sort((x, y) => x.path.localeCompare(y.path));
-};
 
 export class Supervisor {
 	private stateValue: SupervisorState = 'idle';
