@@ -3,7 +3,7 @@
 // a pre-restart check is looking at (those it blamed for a failure first, marked).
 
 import {Box, Text} from 'ink';
-import type {ChangeKind} from '../src/options.js';
+import type {ChangeKind} from '../src/supervisor/events.js';
 import {formatClock, plural} from '../src/store/format.js';
 import {blamedFirst, type CheckView} from '../src/store/listen-check-view.js';
 import type {ChangesView} from '../src/store/selectors.js';

@@ -5,7 +5,7 @@
 
 import './tune-heap.js';
 import {loadOptions} from './cli/load-options.js';
-import {UsageError} from './cli/usage-error.js';
+import {UsageError} from './usage-error.js';
 import {attachHeadless} from './headless/attach-headless.js';
 import {startSession, type Session} from './session/start-session.js';
 import {createEventBus} from './supervisor/event-bus.js';

@@ -6,4 +6,4 @@ export {Supervisor, type SupervisorHooks, type SupervisorOptions} from './superv
 export {SpawnError} from './supervisor/spawn-app.js';
 export {startWatchdog, type Watchdog} from './supervisor/watchdog.js';
 export {watchFiles, type FileWatcher} from './watcher/watch-files.js';
-export type {DevtuiOptions, ChangeKind} from './options.js';
+export type {DevtuiOptions} from './options.js';

@@ -1,7 +1,6 @@
 // The resolved, validated options that the core runs with. The CLI and the config files produce
 // this; nothing below the composition root parses flags or reads config files.
 
-export type ChangeKind = 'added' | 'changed' | 'removed';
 
 /** A TCP address devtui listens on for the app (`--listen`). */
 export interface ListenAddress {

@@ -7,7 +7,7 @@
 import {spawn} from 'node:child_process';
 import {signalGroup} from '../supervisor/signal-processes.js';
 import {createLineSplitter} from '../supervisor/line-splitter.js';
-import {formatDuration} from '../headless/format-duration.js';
+import {formatDuration} from '../format-duration.js';
 
 export const CHECK_OUTPUT_LINES = 50;
 

@@ -4,7 +4,7 @@
 import {readFile} from 'node:fs/promises';
 import path from 'node:path';
 import type {ConfigSource} from './resolve-options.js';
-import {UsageError} from './usage-error.js';
+import {UsageError} from '../usage-error.js';
 
 export const CONFIG_FILE = 'devtui.config.json';
 

@@ -11,7 +11,7 @@ import {helpText} from './help-text.js';
 import {readConfigSources} from './load-config.js';
 import {parseArgs} from './parse-args.js';
 import {configLayer, resolveOptions} from './resolve-options.js';
-import {UsageError} from './usage-error.js';
+import {UsageError} from '../usage-error.js';
 
 export type LoadResult = {kind: 'help'; text: string} | {kind: 'version'; text: string} | {kind: 'run'; options: DevtuiOptions};
 

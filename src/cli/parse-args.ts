@@ -20,7 +20,8 @@ import {
 	signalName,
 	tcpPort,
 } from './resolve-options.js';
-import {closestMatch, UsageError} from './usage-error.js';
+import {closestMatch} from './closest-match.js';
+import {UsageError} from '../usage-error.js';
 
 export interface ParsedArgs {
 	help: boolean;

@@ -13,7 +13,8 @@ import {
 	type DevtuiOptions,
 	type ListenAddress,
 } from '../options.js';
-import {closestMatch, UsageError} from './usage-error.js';
+import {closestMatch} from './closest-match.js';
+import {UsageError} from '../usage-error.js';
 
 /** Options from one source, checked but not merged or defaulted. `false` means "explicitly off". */
 export interface OptionLayer {

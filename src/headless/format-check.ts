@@ -2,7 +2,7 @@
 // check's own output follows it, indented, so the error is readable without the dashboard.
 
 import type {SupervisorEvent} from '../supervisor/events.js';
-import {formatDuration} from './format-duration.js';
+import {formatDuration} from '../format-duration.js';
 
 type CheckEvent = Extract<SupervisorEvent, {type: 'check/started' | 'check/passed' | 'check/failed' | 'check/cancelled'}>;
 

@@ -6,7 +6,7 @@ import {formatBytes} from '../format-bytes.js';
 import type {ChangedFile, SupervisorEvent} from '../supervisor/events.js';
 import {formatCheckEvent} from './format-check.js';
 import {formatSocketEvent} from './format-socket.js';
-import {formatDuration} from './format-duration.js';
+import {formatDuration} from '../format-duration.js';
 import {formatTimeline} from './format-timeline.js';
 
 const MAX_FILES_SHOWN = 5;

@@ -3,7 +3,7 @@
 // socket gets one line saying so, with the fix.
 
 import type {SupervisorEvent} from '../supervisor/events.js';
-import {formatDuration} from './format-duration.js';
+import {formatDuration} from '../format-duration.js';
 
 type SocketEvent = Extract<SupervisorEvent, {type: 'socket/listening' | 'socket/taken' | 'socket/waiting' | 'socket/not-taken'}>;
 

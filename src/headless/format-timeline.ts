@@ -2,7 +2,7 @@
 // time went, devtui's phases and the app's own, so a slow or stuck shutdown phase is easy to spot.
 
 import type {RestartTimeline, TimelinePhase} from '../supervisor/events.js';
-import {formatDuration} from './format-duration.js';
+import {formatDuration} from '../format-duration.js';
 
 const phaseText = (phase: TimelinePhase): string => {
 	const duration = phase.durationMs === undefined ? 'running' : formatDuration(phase.durationMs);

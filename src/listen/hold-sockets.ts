@@ -13,7 +13,7 @@ import {lookup} from 'node:dns/promises';
 import net from 'node:net';
 import {readlinkSync} from 'node:fs';
 import {getSystemErrorName} from 'node:util';
-import {UsageError} from '../cli/usage-error.js';
+import {UsageError} from '../usage-error.js';
 import type {ListenAddress} from '../options.js';
 import type {HeldSocket} from '../supervisor/events.js';
 import {readListenQueues} from './accept-queue.js';

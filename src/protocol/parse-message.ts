@@ -2,7 +2,7 @@
 // fields are copied out, so what the rest of devtui sees is exactly the typed shape; unknown fields
 // are ignored so that a newer client still works with an older devtui.
 
-import type {ChangedFile, StopReason} from '../supervisor/events.js';
+import {CHANGE_KINDS, STOP_REASONS, type ChangedFile, type StopReason} from '../supervisor/events.js';
 import type {AppMessage, DevtuiMessage, Problem} from './messages.js';
 
 export type ParseResult<T> = {ok: true; message: T} | {ok: false; problem: Problem};
@@ -115,14 +115,12 @@ export const parseAppMessage = (line: string): ParseResult<AppMessage> => {
 	}
 };
 
-const STOP_REASONS: readonly string[] = ['change', 'manual', 'quit', 'crash-restart'] satisfies StopReason[];
-const CHANGE_KINDS: readonly string[] = ['added', 'changed', 'removed'];
 
 const isChangedFile = (value: unknown): value is ChangedFile =>
 	typeof value === 'object' &&
 	value !== null &&
 	typeof (value as Fields).path === 'string' &&
-	CHANGE_KINDS.includes((value as Fields).kind as string);
+	(CHANGE_KINDS as readonly string[]).includes((value as Fields).kind as string);
 
 /** Parses a line devtui sent to an app (used by the Node client). */
 export const parseDevtuiMessage = (line: string): ParseResult<DevtuiMessage> => {
@@ -136,7 +134,7 @@ export const parseDevtuiMessage = (line: string): ParseResult<DevtuiMessage> => 
 			return {ok: true, message: {type: 'welcome', v: f.v, restart: f.restart}};
 		case 'shutdown':
 			if (!isInt(f.v, 1)) return badField('shutdown', 'v', 'an integer >= 1');
-			if (!STOP_REASONS.includes(f.reason as string)) return badField('shutdown', 'reason', 'a stop reason');
+			if (!(STOP_REASONS as readonly string[]).includes(f.reason as string)) return badField('shutdown', 'reason', 'a stop reason');
 			if (!Array.isArray(f.files) || !f.files.every(isChangedFile)) return badField('shutdown', 'files', 'a list of {path, kind}');
 			if (!isInt(f.deadline, 0)) return badField('shutdown', 'deadline', 'epoch milliseconds');
 			if (!isInt(f.timeoutMs, 0)) return badField('shutdown', 'timeoutMs', 'an integer >= 0');

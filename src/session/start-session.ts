@@ -5,7 +5,7 @@
 import path from 'node:path';
 import {createCheckGate, type CheckGate} from '../check/check-gate.js';
 import {resolveCheckConfig} from '../check/check-config.js';
-import {pythonClientDir} from '../client/python-client-dir.js';
+import {pythonClientDir} from './python-path.js';
 import {startListening} from '../listen/listen-session.js';
 import type {DevtuiOptions} from '../options.js';
 import {createControlServer, type ControlServer} from '../protocol/control-server.js';

@@ -2,7 +2,10 @@
 // them, `--json` serialises them, and the dashboard's store folds them into a view model, so the
 // core never needs to know who is listening.
 
-import type {ChangeKind} from '../options.js';
+/** What happened to a file, after a batch's events for it were folded into one. */
+export const CHANGE_KINDS = ['added', 'changed', 'removed'] as const;
+
+export type ChangeKind = (typeof CHANGE_KINDS)[number];
 
 export interface ChangedFile {
 	/** Path relative to the working directory, with forward slashes. */
@@ -12,7 +15,9 @@ export interface ChangedFile {
 
 export type SupervisorState = 'idle' | 'starting' | 'running' | 'stopping' | 'exited' | 'crashed';
 
-export type StopReason = 'change' | 'manual' | 'quit' | 'crash-restart';
+export const STOP_REASONS = ['change', 'manual', 'quit', 'crash-restart'] as const;
+
+export type StopReason = (typeof STOP_REASONS)[number];
 
 export type ForceKillReason = 'timeout' | 'manual' | 'quit';
 

@@ -2,7 +2,7 @@
 // and renames, so the raw sequence for a single save can be "removed, added" or "added, removed";
 // what the app cares about is how each path differs from before the batch.
 
-import type {ChangeKind} from '../options.js';
+import type {ChangeKind} from '../supervisor/events.js';
 import type {ChangedFile} from '../supervisor/events.js';
 
 // The net effect of a path's earlier events followed by `next`; undefined means "no net change"

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {loadOptions, type LoadResult} from '../../src/cli/load-options.js';
-import {UsageError} from '../../src/cli/usage-error.js';
+import {UsageError} from '../../src/usage-error.js';
 import type {DevtuiOptions} from '../../src/options.js';
 import {repoRoot} from '../helpers/run-cli.js';
 

@@ -5,7 +5,7 @@ import {spawnSync} from 'node:child_process';
 import {readFileSync} from 'node:fs';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {pythonClientDir} from '../../src/client/python-client-dir.js';
+import {pythonClientDir} from '../../src/session/python-path.js';
 import {clientSuite} from '../fixtures/apps/client-suite.js';
 import {repoRoot} from '../helpers/run-cli.js';
 import {waitFor} from '../helpers/wait-for.js';

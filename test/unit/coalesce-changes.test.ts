@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import type {ChangeKind} from '../../src/options.js';
+import type {ChangeKind} from '../../src/supervisor/events.js';
 import {coalesceChanges} from '../../src/watcher/coalesce-changes.js';
 
 const events = (...pairs: Array<[string, ChangeKind]>) => pairs.map(([path, kind]) => ({path, kind}));

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {formatEvent, formatFiles} from '../../src/headless/format-event.js';
-import {formatDuration} from '../../src/headless/format-duration.js';
+import {formatDuration} from '../../src/format-duration.js';
 
 describe('headless lines', () => {
 	it('formats durations for people', () => {

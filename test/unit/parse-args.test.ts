@@ -1,6 +1,6 @@
 import {describe, it, expect} from 'vitest';
 import {parseArgs} from '../../src/cli/parse-args.js';
-import {UsageError} from '../../src/cli/usage-error.js';
+import {UsageError} from '../../src/usage-error.js';
 import {DEFAULT_POLL_MS, DEFAULT_RESTART_ARG} from '../../src/options.js';
 
 /** The UsageError parseArgs throws for argv (fails the test if it does not throw one). */

@@ -7,7 +7,8 @@ import {
 	resolveOptions,
 	type OptionLayer,
 } from '../../src/cli/resolve-options.js';
-import {closestMatch, UsageError} from '../../src/cli/usage-error.js';
+import {closestMatch} from '../../src/cli/closest-match.js';
+import {UsageError} from '../../src/usage-error.js';
 import {
 	DEFAULT_DEBOUNCE_MS,
 	DEFAULT_POLL_MS,
