@@ -7,7 +7,7 @@ import './tune-heap.js';
 import {loadOptions} from './cli/load-options.js';
 import {UsageError} from './usage-error.js';
 import {attachHeadless} from './headless/attach-headless.js';
-import {startSession, type Session} from './session/start-session.js';
+import {createSession} from './session/create-session.js';
 import {createEventBus} from './supervisor/event-bus.js';
 import {SpawnError} from './supervisor/spawn-app.js';
 import {loadDashboard} from './tui/load-dashboard.js';
@@ -25,53 +25,52 @@ const main = async (): Promise<void> => {
 	}
 	const {options} = loaded;
 	const bus = createEventBus();
-	const color = Boolean(process.stderr.isTTY) && process.env.NO_COLOR === undefined;
 	// The dashboard needs keys as well as a screen; without a terminal on stdin it is headless.
-	const dashboard =
-		options.tui && process.stdin.isTTY
-			? (await loadDashboard(process.env)).prepareDashboard({
-					bus,
-					options,
-					stdout: process.stdout,
-					stdin: process.stdin,
-					color: Boolean(process.stdout.isTTY) && process.env.NO_COLOR === undefined,
-				})
-			: undefined;
-	let session: Session | undefined;
-	let paused = false;
-	if (!dashboard) {
-		attachHeadless(bus, {json: options.json}, {stdout: process.stdout, stderr: process.stderr, color}, value => {
-			paused = value;
-			session?.supervisor.setOutputPaused(value);
-		});
-	}
-
-	try {
-		// Plain headless output is the app's stdout as it is: the app may as well write it itself.
-		session = await startSession(options, {bus, color: Boolean(process.stdout.isTTY), passStdout: !dashboard && !options.json});
-	} catch (error) {
-		if (error instanceof SpawnError) fail(`${error.message} (check the command after --)`);
-		throw error;
-	}
-	if (paused) session.supervisor.setOutputPaused(true);
-	const running = session;
+	const wantsDashboard = options.tui && Boolean(process.stdin.isTTY);
+	const terminalColor = (stream: NodeJS.WriteStream) => Boolean(stream.isTTY) && process.env.NO_COLOR === undefined;
+	// Plain headless output is the app's stdout as it is: the app may as well write it itself.
+	const session = await createSession(options, {bus, color: Boolean(process.stdout.isTTY), passStdout: !wantsDashboard && !options.json});
 
 	let quitting = false;
+	let dashboard: {unmount(): void} | undefined;
 	const quit = (reason: string, force = false): void => {
 		bus.emit({type: 'devtui/quitting', force, reason});
 		if (quitting) {
-			void running.close({force: true});
+			void session.close({force: true});
 			return;
 		}
 		quitting = true;
 		// The app's last output must be able to drain while it stops.
-		running.supervisor.setOutputPaused(false);
-		void running.close({force}).then(() => {
+		session.supervisor.setOutputPaused(false);
+		void session.close({force}).then(() => {
 			dashboard?.unmount();
 			process.exit(0);
 		});
 	};
-	dashboard?.mount({session: running, quit: () => quit('q')});
+	dashboard = wantsDashboard
+		? (await loadDashboard(process.env)).mountDashboard({
+				bus,
+				session,
+				quit: () => quit('q'),
+				options,
+				stdout: process.stdout,
+				stdin: process.stdin,
+				color: terminalColor(process.stdout),
+			})
+		: undefined;
+	if (!dashboard) {
+		attachHeadless(bus, {json: options.json}, {stdout: process.stdout, stderr: process.stderr, color: terminalColor(process.stderr)}, paused =>
+			session.supervisor.setOutputPaused(paused),
+		);
+	}
+
+	try {
+		await session.start();
+	} catch (error) {
+		dashboard?.unmount();
+		if (error instanceof SpawnError) fail(`${error.message} (check the command after --)`);
+		throw error;
+	}
 	// A second Ctrl-C while stopping means "stop waiting": the app is force-killed.
 	process.on('SIGINT', () => quit('SIGINT', quitting));
 	process.on('SIGTERM', () => quit('SIGTERM'));

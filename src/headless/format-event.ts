@@ -27,7 +27,11 @@ export const formatEvent = (event: SupervisorEvent): string | undefined => {
 		case 'watch/error':
 			return `watcher: ${event.message}`;
 		case 'watch/feedback-loop':
-			return `feedback loop: the app rewrites ${event.file} right after every start (${event.batches} restarts in a row); restarts are held. Ignore that file (--ignore) and press p, or restart with r`;
+			return event.evidence === 'open-for-writing'
+				? `${event.file} is written by the app (pid ${event.pid ?? '?'} has it open for writing): its changes restart nothing while the app holds it; --ignore '${event.file}' silences this`
+				: `${event.file} is rewritten by the app at the same moment after every start (${event.restarts} starts in a row, one of them shifted on purpose): its changes right after a start restart nothing now; --ignore '${event.file}' makes it permanent, r restarts anyway`;
+		case 'watch/set-aside':
+			return undefined;
 		case 'watch/changed':
 			return `${event.files.length === 1 ? 'change' : `${event.files.length} changes`}: ${formatFiles(event.files)}`;
 		case 'run/spawned':

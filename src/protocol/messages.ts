@@ -9,7 +9,7 @@ export const PROTOCOL_VERSION = 1;
 /** A line longer than this (in bytes, without its newline) is dropped unread. */
 export const MAX_LINE_BYTES = 1024 * 1024;
 
-/** The most one `extend` may add; devtui bounds every request by it. */
+/** How far past its first deadline a stop may be pushed by the app's `extend` requests, in total. */
 export const MAX_EXTEND_MS = 60_000;
 
 /** The environment variable that carries the socket path to the app. */
@@ -113,10 +113,6 @@ export interface Problem {
 	/** One line, safe to show as is. */
 	message: string;
 }
-
-/** The force-kill deadline after an `extend`: never earlier than before, at most MAX_EXTEND_MS from now. */
-export const extendDeadline = ({deadline, now, ms}: {deadline: number; now: number; ms: number}): number =>
-	Math.max(deadline, now + Math.min(Math.max(ms, 0), MAX_EXTEND_MS));
 
 /** One NDJSON line, newline included. */
 export const encodeMessage = (message: AppMessage | DevtuiMessage): string => `${JSON.stringify(message)}\n`;

@@ -84,10 +84,17 @@ interface EventPayloads {
 	'watch/ready': {paths: string[]; durationMs: number; polling: boolean};
 	/** A non-fatal watcher problem (an unreadable directory, a watch limit). */
 	'watch/error': {message: string};
-	/** A batch of changes closed: the quiet time passed with no further change. */
+	/** A batch of changes closed: the quiet time passed with no further change. `files` are the ones that count. */
 	'watch/changed': {batch: number; files: ChangedFile[]; firstChangeAt: number};
-	/** The app keeps rewriting a watched file right after it starts; restarts are held. */
-	'watch/feedback-loop': {file: string; batches: number};
+	/** Files of a closed batch that are the app's own writes (see `watch/feedback-loop`): they restart nothing. */
+	'watch/set-aside': {files: string[]};
+	/**
+	 * A watched file is the app's own write, so its changes restart nothing: one of the app's
+	 * processes had it open for writing ('open-for-writing', said once per file; each later change is
+	 * judged again), or the app rewrote it at the same moment after `restarts` starts in a row, a
+	 * shifted start included ('restart-timing': from now on its changes soon after a start are set aside).
+	 */
+	'watch/feedback-loop': {file: string; evidence: 'open-for-writing' | 'restart-timing'; pid?: number; restarts: number};
 	/** The supervisor moved to another state. */
 	'supervisor/state': {state: SupervisorState; previous: SupervisorState};
 	/** Automatic restarts were held (postponed) or released; `pending` are the changes waiting. */

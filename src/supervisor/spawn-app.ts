@@ -5,7 +5,6 @@
 import {once} from 'node:events';
 import {execa} from 'execa';
 import {findExecutable} from './find-executable.js';
-import {withListenPid} from '../listen/socket-env.js';
 import {createLineSplitter} from './line-splitter.js';
 import {trackStrays, type StrayTracker} from './stray-tracker.js';
 import {INSTANCE_ENV} from './instance-marker.js';
@@ -47,11 +46,15 @@ export interface SpawnAppInput {
 	env: NodeJS.ProcessEnv;
 	onLines: (stream: OutputStream, lines: string[], pid: number) => void;
 	now?: () => number;
-	/**
-	 * Descriptors the app inherits as 3, 4, ... (the --listen sockets). With any, the app is started
-	 * through a tiny exec'ing sh that sets LISTEN_PID to the app's own pid.
-	 */
+	/** Descriptors the app inherits as 3, 4, ... (the --listen sockets). */
 	listenFds?: readonly number[];
+	/**
+	 * Runs the command through a wrapper (the --listen one: a tiny exec'ing sh that sets LISTEN_PID to
+	 * the app's own pid). The wrapper always starts, so with `verifyProgram` the program is looked up
+	 * first, to keep "command not found" a spawn failure rather than an exit code 127 from sh.
+	 */
+	wrap?: (command: readonly string[]) => string[];
+	verifyProgram?: boolean;
 	/**
 	 * Give the app devtui's own stdout. A pipe that devtui reads and writes on costs an app that
 	 * logs a lot up to 2.5x its time (measured in bench/, log flood); a headless run that only
@@ -81,8 +84,6 @@ const describeSpawnError = (command: string, error: NodeJS.ErrnoException): stri
 	}
 };
 
-// Behind the LISTEN_PID wrapper the spawn itself always succeeds, so look the program up first to
-// keep "command not found" a spawn failure rather than an exit code 127 from sh.
 const checkProgram = async (file: string, cwd: string, env: NodeJS.ProcessEnv): Promise<void> => {
 	const found = await findExecutable(file, {cwd, pathEnv: env.PATH});
 	if (found.kind === 'found') return;
@@ -90,10 +91,20 @@ const checkProgram = async (file: string, cwd: string, env: NodeJS.ProcessEnv): 
 	throw new SpawnError(describeSpawnError(file, Object.assign(new Error(code), {code})), code);
 };
 
-export const spawnApp = async ({command, cwd, env, onLines, now = Date.now, listenFds = [], passStdout = false}: SpawnAppInput): Promise<AppProcess> => {
+export const spawnApp = async ({
+	command,
+	cwd,
+	env,
+	onLines,
+	now = Date.now,
+	listenFds = [],
+	passStdout = false,
+	wrap,
+	verifyProgram = false,
+}: SpawnAppInput): Promise<AppProcess> => {
 	if (!command[0]) throw new SpawnError('no command to run', undefined);
-	if (listenFds.length > 0) await checkProgram(command[0], cwd, env);
-	const [file, ...args] = listenFds.length > 0 ? withListenPid(command) : command;
+	if (verifyProgram) await checkProgram(command[0], cwd, env);
+	const [file, ...args] = wrap ? wrap(command) : command;
 	const child = execa(file!, args, {
 		cwd,
 		env,

@@ -31,6 +31,21 @@ export class StopControl {
 		this.wake?.();
 	}
 
+	/**
+	 * The app asks for more time (its `extend`): the deadline moves to at most `requestedMs` from
+	 * `now`, never earlier than it was and never past the first deadline plus `capMs`, so an app that
+	 * keeps asking still cannot hang a restart for ever. Undefined when there is nothing to extend
+	 * (the stop has not begun, or it is being forced).
+	 */
+	extend(requestedMs: number, now: number, capMs: number): {grantedMs: number; deadline: number} | undefined {
+		if (this.deadline === 0 || this.forceReason) return undefined;
+		this.firstDeadline ||= this.deadline;
+		const deadline = Math.max(this.deadline, Math.min(now + Math.max(0, requestedMs), this.firstDeadline + capMs));
+		const grantedMs = deadline - this.deadline;
+		this.moveDeadline(deadline);
+		return {grantedMs, deadline};
+	}
+
 	/** @internal the stop loop's way to be woken. */
 	onWake(wake: (() => void) | undefined): void {
 		this.wake = wake;

@@ -1,31 +1,50 @@
-// The supervisor: one owner of the app's process, driven by commands.
+// The supervisor: the one owner of the restart, from a change to check, stop, state, spawn.
 //
-// Theory of operation. Commands (a batch of changes, a manual restart, a force kill, quit) never
-// touch the process themselves: they record what is wanted and wake the owner loop. The loop looks
-// at what is wanted and what is running and takes one step at a time: stop the current app, spawn
-// the next one, clean up after a crash, or sleep until woken. Because only the loop acts, there
-// can never be two instances, and a change that arrives while stopping or starting is simply still
-// wanted when the step ends, so it joins the next restart instead of starting a second one.
+// Theory of operation. Two records hold the whole truth: `run`, the app's process (idle, starting,
+// running, stopping, down), and `pending`, what the next instance waits for (the changes the
+// running app has not seen, why a start is wanted, the batch still being collected, the hold, the
+// check). Commands and file events only change those records and wake the owner loop; the loop
+// alone acts, one step at a time, so there can never be two instances, and a change that arrives
+// while stopping or starting is simply pending when the step ends: it joins the next start
+// instead of causing a second one.
 //
-// Stopping begins on the FIRST change of a batch while the batch is still collecting (the old app
-// shuts down in parallel with the debounce), but the next app is spawned only after the batch has
-// closed, so it always sees the final content of every file.
+// The loop's rules, in order:
+//   1. quitting: stop the app if there is one, and end;
+//   2. an instance that exited by itself is cleaned up and reported (crashed, or exited);
+//   3. a stop that was asked for (the `k` key, quit) or that is due (a restart wanted and allowed,
+//      or an early stop, see early-stop.ts) is carried out;
+//   4. changes that need a check get one before anything is stopped, so a broken save keeps the
+//      old app serving; a newer change cancels it;
+//   5. with the app down, the next instance starts once nothing holds it back: no batch open, not
+//      held, the check passed (or skipped by `r`), not before a feedback probe's time;
+//   6. otherwise sleep until woken.
 
 import {nextBackoff} from './crash-backoff.js';
+import {earlyStopVerdict} from './early-stop.js';
 import type {EventBus} from './event-bus.js';
 import type {ChangedFile, StopReason, SupervisorState} from './events.js';
-import {SpawnError, type AppProcess} from './spawn-app.js';
-import {startInstance} from './start-instance.js';
-import {StopControl, stopProcess} from './stop-process.js';
-import {findStrays, isGone} from './wait-for-gone.js';
-import type {Watchdog} from './watchdog.js';
-import type {DevtuiOptions} from '../options.js';
 import {mergeFiles} from './merge-files.js';
-
-const STDERR_TAIL_LINES = 20;
-
-/** How far past the configured deadline the app's `extend` requests may push it, in total. */
-export const DEFAULT_MAX_EXTEND_MS = 60_000;
+import {
+	addRawChange,
+	closeBatch,
+	countedOpenPaths,
+	emptyPending,
+	release,
+	restartNow,
+	takeForStart,
+	type Pending,
+	type RawChange,
+} from './pending.js';
+import {realProcesses, type ProcessOps, type SpawnInput} from './process-ops.js';
+import type {RunParticipant} from './run-participant.js';
+import {SpawnError, type AppProcess} from './spawn-app.js';
+import {commandFor, instanceEnv} from './start-instance.js';
+import {createStderrTail} from './stderr-tail.js';
+import {StopControl} from './stop-process.js';
+import type {CheckRunner, RunningChecks} from '../check/check-runner.js';
+import {presentFiles} from '../check/plan-checks.js';
+import type {DevtuiOptions} from '../options.js';
+import {MAX_EXTEND_MS} from '../protocol/messages.js';
 
 export type SupervisorOptions = Pick<
 	DevtuiOptions,
@@ -40,124 +59,186 @@ export type SupervisorOptions = Pick<
 	 * headless runs that need nothing from that stream (no --json, no --ready-pattern).
 	 */
 	passStdout?: boolean;
-	/** Cap on the total extension the app may ask for. @default DEFAULT_MAX_EXTEND_MS */
+	/** Cap on the total extension the app may ask for. @default MAX_EXTEND_MS */
 	maxExtendMs?: number;
 };
 
-export interface SupervisorHooks {
-	bus: EventBus;
-	watchdog?: Watchdog;
-	now?: () => number;
-	/** Extra environment for each start (the control channel adds its socket here). */
-	extraEnv?: (restart: number) => Record<string, string>;
-	/** Descriptors every instance inherits as 3, 4, ... (the --listen sockets; see src/listen/). */
-	listenFds?: readonly number[];
-	/** Runs right before the stop signal is sent. */
-	beforeStop?: (info: {pid: number; reason: StopReason; files: ChangedFile[]; deadline: number; timeoutMs: number}) => void;
-	/** Runs once the old process group is gone, before `run/exited` (the app's last messages drain here). */
-	afterExit?: () => Promise<void>;
-	/** Runs after the old app is gone and before the next one starts (state validation goes here). */
-	betweenRuns?: (info: {stopStartedAt: number; restart: number}) => Promise<void>;
-	/** Runs first thing in `restart()` (the pre-restart checks cancel and hand over their changes here). */
-	beforeManualRestart?: () => void;
+/**
+ * Tells the app's own writes from the developer's (a log, a database, a file rewritten on every
+ * start): those restart nothing. See src/watcher/feedback-detector.ts.
+ */
+export interface ChangeFilter {
+	/** Whether this change of `path` (seen first at `at` in its batch) is the app's own write. */
+	appWrite(path: string, at: number): boolean;
+	/** A batch closed with these counted files; a probe asks to start the next instance a little later. */
+	batchClosed(paths: readonly string[], firstChangeAt: number): {probeDelayMs?: number};
 }
 
-interface Wanted {
-	reason: StopReason;
-	files: ChangedFile[];
-	firstChangeAt: number | undefined;
+export interface SupervisorDeps {
+	bus: EventBus;
+	/** @default realProcesses */
+	processes?: ProcessOps;
+	/** The pre-restart checks; none when undefined. */
+	checks?: CheckRunner;
+	participants?: readonly RunParticipant[];
+	changeFilter?: ChangeFilter;
+	now?: () => number;
 }
+
+type RunState =
+	| {kind: 'idle'}
+	| {kind: 'starting'; restart: number}
+	| {kind: 'running'; app: AppProcess; restart: number}
+	| {
+			kind: 'stopping';
+			app: AppProcess;
+			restart: number;
+			control: StopControl;
+			reason: StopReason;
+			/** What follows the stop: the next instance (when it is wanted), nothing until asked, or the end. */
+			then: 'start' | 'stay-down' | 'quit';
+	  }
+	| {kind: 'down'; crashed: boolean; retryAt?: number};
+
+const stateOf = (run: RunState): SupervisorState => {
+	switch (run.kind) {
+		case 'down':
+			return run.crashed ? 'crashed' : 'exited';
+		default:
+			return run.kind;
+	}
+};
 
 export class Supervisor {
-	private stateValue: SupervisorState = 'idle';
-	private current: AppProcess | undefined;
-	private stopControl: StopControl | undefined;
-	private runs = 0;
-	private wanted: Wanted | undefined;
-	private batchOpen = false;
-	private stoppedEarly = false;
-	private quitWanted = false;
-	private forceQuit = false;
-	private outputPaused = false;
-	/** Changes waiting while restarts are held; undefined when not held. */
-	private heldFiles: ChangedFile[] | undefined;
-	/** The pending stop is a kill that must not be followed by a start (the `k` key while running). */
-	private killOnly = false;
+	private run: RunState = {kind: 'idle'};
+	private pending: Pending = emptyPending();
+	private quitting: {force: boolean} | undefined;
+	/** How many instances have started: the next one's restart number. */
+	private starts = 0;
+	/** Batches that counted so far: their numbers in `watch/changed`. */
+	private batches = 0;
 	private crashes = 0;
-	private crashTimer: NodeJS.Timeout | undefined;
-	private stderrTail: string[] = [];
+	private check: RunningChecks | undefined;
+	private preflight: {generation: number} | undefined;
+	private outputPaused = false;
+	private published: SupervisorState = 'idle';
+	private stderr = createStderrTail();
+	private readonly processes: ProcessOps;
+	private readonly participants: readonly RunParticipant[];
+	private readonly now: () => number;
+	private alarm: NodeJS.Timeout | undefined;
 	private wake: (() => void) | undefined;
 	private loop: Promise<void> | undefined;
-	private readonly now: () => number;
 
 	constructor(
 		private readonly options: SupervisorOptions,
-		private readonly hooks: SupervisorHooks,
+		private readonly deps: SupervisorDeps,
 	) {
-		this.now = hooks.now ?? Date.now;
+		this.processes = deps.processes ?? realProcesses;
+		this.participants = deps.participants ?? [];
+		this.now = deps.now ?? Date.now;
 	}
 
 	get state(): SupervisorState {
-		return this.stateValue;
+		return stateOf(this.run);
 	}
 
 	get pid(): number | undefined {
-		return this.current?.pid;
+		return this.run.kind === 'running' || this.run.kind === 'stopping' ? this.run.app.pid : undefined;
+	}
+
+	get held(): boolean {
+		return this.pending.held;
+	}
+
+	get deadline(): number | undefined {
+		return this.run.kind === 'stopping' ? this.run.control.deadline : undefined;
 	}
 
 	/** Starts the app for the first time. Rejects with a SpawnError if the command cannot start at all. */
 	async start(): Promise<void> {
-		if (this.loop) return;
-		const failure = await this.spawnNext({reason: 'change', files: [], firstChangeAt: undefined});
+		if (this.loop || this.run.kind !== 'idle') return;
+		const failure = await this.startNext();
 		if (failure) throw failure;
-		this.loop = this.run();
+		this.loop = this.runLoop();
 	}
 
-	/** The first change of a new batch: begin stopping now, spawn once the batch closes. */
-	changeStarted(): void {
-		// While held, a change must not even begin a stop: the running app keeps serving.
-		if (this.heldFiles) return;
-		this.batchOpen = true;
+	/** A raw file event of the batch being collected (before the batch's quiet time has passed). */
+	changeSeen(change: RawChange): void {
+		if (this.quitting) return;
+		const wasChecking = this.pending.check === 'running';
+		this.update(addRawChange(this.pending, change, file => this.deps.changeFilter?.appWrite(file, this.now()) ?? false));
+		if (wasChecking && this.pending.check !== 'running') this.cancelCheck('newer change');
+		this.considerEarlyStop();
 		this.notify();
 	}
 
-	/** A batch of changes closed. An empty batch only restarts an app that was already stopped for it. */
-	changesReady(files: ChangedFile[], firstChangeAt?: number): void {
-		if (this.heldFiles && !this.stoppedEarly) {
-			this.heldFiles = mergeFiles(this.heldFiles, files);
-			this.hooks.bus.emit({type: 'supervisor/held', held: true, pending: this.heldFiles});
-			return;
+	/** The batch closed with these files (possibly none: temp files that came and went). */
+	batchClosed(files: readonly ChangedFile[], firstChangeAt: number): void {
+		if (this.quitting) return;
+		if (this.pending.check === 'running') this.cancelCheck('newer change');
+		const counted = files.filter(file => !this.pending.batch?.paths.get(file.path)?.appWrite);
+		const setAside = files.filter(file => !counted.includes(file)).map(file => file.path);
+		this.update(closeBatch(this.pending, files, firstChangeAt));
+		if (counted.length > 0) this.deps.bus.emit({type: 'watch/changed', batch: ++this.batches, files: counted, firstChangeAt});
+		if (setAside.length > 0) this.deps.bus.emit({type: 'watch/set-aside', files: setAside});
+		if (counted.length > 0) {
+			const {probeDelayMs} = this.deps.changeFilter?.batchClosed(
+				counted.map(file => file.path),
+				firstChangeAt,
+			) ?? {};
+			if (probeDelayMs !== undefined) this.update({...this.pending, notBefore: this.now() + probeDelayMs});
 		}
-		// Held while this batch was already stopping the app (a feedback loop was just detected):
-		// bring the app back once, then hold from here on.
-		this.batchOpen = false;
-		if (files.length > 0 || this.stoppedEarly) this.want('change', files, firstChangeAt);
-		this.stoppedEarly = false;
+		if (this.pending.held && counted.length > 0) this.emitHeld();
+		this.notify();
+	}
+
+	/** Restart now, whatever the state, held changes included, checks skipped (the `r` key). */
+	restart(): void {
+		if (this.quitting) return;
+		this.cancelCheck('restart requested');
+		this.update(restartNow(this.pending));
+		// A restart asked for while a kill (`k`) is still stopping the app turns that kill into a restart.
+		if (this.run.kind === 'stopping' && this.run.then === 'stay-down') this.run = {...this.run, then: 'start'};
 		this.notify();
 	}
 
 	/**
-	 * A batch that began an early stop will not restart after all (a pre-restart check failed): the
-	 * app stays stopped until the next batch or `r`, instead of the loop waiting for the batch for ever.
+	 * Postpone (the `p` key): while held, changes pile up and restart nothing. Releasing with changes
+	 * pending is a go-ahead for all of them at once, like `r`.
 	 */
-	changeWithdrawn(): void {
-		this.batchOpen = false;
-		this.stoppedEarly = false;
+	hold(held: boolean): void {
+		if (held === this.pending.held || this.quitting) return;
+		if (held) {
+			this.cancelCheck('restarts held');
+			this.update({...this.pending, held: true});
+			this.emitHeld();
+			return;
+		}
+		const files = this.pending.files;
+		this.update(release(this.pending));
+		this.deps.bus.emit({type: 'supervisor/held', held: false, pending: files});
 		this.notify();
 	}
 
-	/** Restart now, whatever the state, held changes included (the `r` key). */
-	restart(): void {
-		this.hooks.beforeManualRestart?.();
-		// A restart asked for while a kill (`k`) is still stopping the app turns that kill into a restart.
-		this.killOnly = false;
-		const pending = this.heldFiles ?? [];
-		if (this.heldFiles) {
-			this.heldFiles = [];
-			this.hooks.bus.emit({type: 'supervisor/held', held: true, pending: []});
+	/** SIGKILL the app's group now (the `k` key); during a stop this ends the wait early. */
+	forceKill(): void {
+		const run = this.run;
+		if (run.kind === 'stopping') {
+			run.control.force('manual');
+			return;
 		}
-		this.want('manual', pending, undefined);
+		if (run.kind !== 'running' || run.app.exit) return;
+		const control = new StopControl();
+		control.force('manual');
+		this.run = {kind: 'stopping', app: run.app, restart: run.restart, control, reason: 'manual', then: 'stay-down'};
 		this.notify();
+	}
+
+	/** The app asks for more time before the force kill (its `extend`); undefined when no stop is in progress. */
+	extendStop(requestedMs: number): {grantedMs: number; deadline: number} | undefined {
+		if (this.run.kind !== 'stopping') return undefined;
+		return this.run.control.extend(requestedMs, this.now(), this.options.maxExtendMs ?? MAX_EXTEND_MS);
 	}
 
 	/**
@@ -166,88 +247,26 @@ export class Supervisor {
 	 */
 	setOutputPaused(paused: boolean): void {
 		this.outputPaused = paused;
-		if (!this.stopControl) this.current?.setOutputPaused(paused);
-	}
-
-	get held(): boolean {
-		return this.heldFiles !== undefined;
-	}
-
-	/**
-	 * Postpone (the `p` key): while held, changes pile up and restart nothing. Releasing with changes
-	 * pending causes exactly one restart with all of them.
-	 */
-	hold(held: boolean): void {
-		if (held === this.held) return;
-		if (held) {
-			this.heldFiles = [];
-			this.hooks.bus.emit({type: 'supervisor/held', held: true, pending: []});
-			return;
-		}
-		const pending = this.heldFiles ?? [];
-		this.heldFiles = undefined;
-		this.hooks.bus.emit({type: 'supervisor/held', held: false, pending});
-		if (pending.length > 0) this.want('change', pending, undefined);
-		this.notify();
-	}
-
-	/** SIGKILL the app's group now (the `k` key); during a stop this ends the wait early. */
-	forceKill(): void {
-		if (this.stopControl) {
-			this.stopControl.force('manual');
-			return;
-		}
-		if (this.current && !this.current.exit) {
-			this.stopControl = new StopControl();
-			this.stopControl.force('manual');
-			this.want('manual', [], undefined, false);
-			this.notify();
-		}
-	}
-
-	/**
-	 * The app asks for more time before the force kill (its `extend`). Each request moves the deadline
-	 * to at most `requestedMs` from now, and never past the original deadline plus `maxExtendMs`, so an
-	 * app that keeps asking still cannot hang a restart for ever. Returns the grant, or undefined when
-	 * no stop is in progress.
-	 */
-	extendStop(requestedMs: number): {grantedMs: number; deadline: number} | undefined {
-		const control = this.stopControl;
-		if (!control || control.deadline === 0 || control.forceReason) return undefined;
-		control.firstDeadline ||= control.deadline;
-		const cap = control.firstDeadline + (this.options.maxExtendMs ?? DEFAULT_MAX_EXTEND_MS);
-		const wanted = this.now() + Math.max(0, requestedMs);
-		const deadline = Math.max(control.deadline, Math.min(wanted, cap));
-		const grantedMs = deadline - control.deadline;
-		control.moveDeadline(deadline);
-		return {grantedMs, deadline};
-	}
-
-	get deadline(): number | undefined {
-		return this.stopControl?.deadline;
+		if (this.run.kind === 'running') this.run.app.setOutputPaused(paused);
 	}
 
 	/** Stops the app and ends the loop; `force` skips the grace period. Safe to call twice. */
 	async quit({force = false}: {force?: boolean} = {}): Promise<void> {
-		this.quitWanted = true;
-		if (force) {
-			this.forceQuit = true;
-			this.stopControl?.force('quit');
+		this.quitting = {force: force || (this.quitting?.force ?? false)};
+		this.cancelCheck('quitting');
+		this.deps.checks?.dispose();
+		const run = this.run;
+		if (run.kind === 'stopping') {
+			this.run = {...run, then: 'quit'};
+			if (force) run.control.force('quit');
 		}
-		clearTimeout(this.crashTimer);
 		this.notify();
-		if (!this.loop) this.loop = this.run();
+		this.loop ??= this.runLoop();
 		await this.loop;
 	}
 
-	private want(reason: StopReason, files: ChangedFile[], firstChangeAt: number | undefined, respawn = true): void {
-		const previous = this.wanted;
-		this.wanted = {
-			reason: previous?.reason === 'manual' ? 'manual' : reason,
-			files: mergeFiles(previous?.files ?? [], files),
-			firstChangeAt: previous?.firstChangeAt ?? firstChangeAt,
-		};
-		if (!respawn) this.killOnly = true;
+	private update(pending: Pending): void {
+		this.pending = pending;
 	}
 
 	private notify(): void {
@@ -256,87 +275,203 @@ export class Supervisor {
 		wake?.();
 	}
 
-	private sleep(): Promise<void> {
+	private sleep(until: number | undefined): Promise<void> {
+		clearTimeout(this.alarm);
+		if (until !== undefined) this.alarm = setTimeout(() => this.notify(), Math.max(0, until - this.now()));
 		return new Promise(resolve => {
 			this.wake = resolve;
 		});
 	}
 
-	private setState(state: SupervisorState): void {
-		if (state === this.stateValue) return;
-		const previous = this.stateValue;
-		this.stateValue = state;
-		this.hooks.bus.emit({type: 'supervisor/state', state, previous});
+	// The one place the published state is derived from `run`.
+	private publish(): void {
+		const state = stateOf(this.run);
+		if (state === this.published) return;
+		const previous = this.published;
+		this.published = state;
+		this.deps.bus.emit({type: 'supervisor/state', state, previous});
 	}
 
-	private async run(): Promise<void> {
+	private emitHeld(): void {
+		this.deps.bus.emit({type: 'supervisor/held', held: true, pending: this.pending.files});
+	}
+
+	private needsCheck(): boolean {
+		const {reason, check, files} = this.pending;
+		if (reason !== 'change' || check === 'passed' || check === 'skipped') return false;
+		return this.deps.checks?.applies(presentFiles(files)) ?? false;
+	}
+
+	/** A new instance is wanted and nothing but the running app stands in its way. */
+	private restartAllowed(): boolean {
+		const {reason, held} = this.pending;
+		// A hold postpones changes; a restart the developer asks for (`r`) goes through it.
+		return reason !== undefined && (!held || reason === 'manual') && !this.needsCheck();
+	}
+
+	private async runLoop(): Promise<void> {
 		for (;;) {
-			const app = this.current;
-			if (this.quitWanted) {
-				if (app) await this.stopCurrent('quit', []);
-				clearTimeout(this.crashTimer);
+			this.publish();
+			const run = this.run;
+			if (this.quitting) {
+				if (run.kind === 'running') {
+					const control = new StopControl();
+					if (this.quitting.force) control.force('quit');
+					this.run = {kind: 'stopping', app: run.app, restart: run.restart, control, reason: 'quit', then: 'quit'};
+					continue;
+				}
+				if (run.kind === 'stopping') {
+					await this.stopInstance(run);
+					continue;
+				}
+				clearTimeout(this.alarm);
+				this.publish();
 				return;
 			}
-			if (app?.exit && !this.stopControl) {
-				await this.reapSelfExit(app);
+			if (run.kind === 'running' && run.app.exit) {
+				await this.reapSelfExit(run.app);
 				continue;
 			}
-			if (app && (this.wanted || this.batchOpen)) {
-				if (!this.wanted) this.stoppedEarly = true;
-				await this.stopCurrent(this.wanted?.reason ?? 'change', this.wanted?.files ?? []);
-				if (this.killOnly) {
-					this.killOnly = false;
-					this.wanted = undefined;
+			if (run.kind === 'stopping') {
+				await this.stopInstance(run);
+				continue;
+			}
+			if (run.kind === 'running' && (this.restartAllowed() || (this.pending.batch?.earlyStop && !this.pending.held))) {
+				const reason = this.pending.reason ?? 'change';
+				this.run = {kind: 'stopping', app: run.app, restart: run.restart, control: new StopControl(), reason, then: 'start'};
+				continue;
+			}
+			if (this.needsCheck() && this.pending.check === 'unchecked' && !this.pending.batch && !this.pending.held) this.startCheck();
+			let wakeAt: number | undefined;
+			if (run.kind === 'down') {
+				if (run.retryAt !== undefined && this.pending.reason === undefined) {
+					if (this.now() >= run.retryAt) {
+						this.run = {...run, retryAt: undefined};
+						this.update({...this.pending, reason: 'crash-restart'});
+						continue;
+					}
+					wakeAt = run.retryAt;
 				}
-				continue;
+				if (this.restartAllowed() && !this.pending.batch) {
+					const notBefore = this.pending.notBefore ?? 0;
+					if (this.now() >= notBefore) {
+						await this.startNext();
+						continue;
+					}
+					wakeAt = Math.min(wakeAt ?? notBefore, notBefore);
+				}
 			}
-			if (!app && this.wanted && !this.batchOpen) {
-				const wanted = this.wanted;
-				this.wanted = undefined;
-				await this.spawnNext(wanted);
-				continue;
-			}
-			await this.sleep();
+			await this.sleep(wakeAt);
 		}
 	}
 
-	private async stopCurrent(reason: StopReason, files: ChangedFile[]): Promise<void> {
-		const app = this.current!;
-		const control = (this.stopControl ??= new StopControl());
-		if (reason === 'quit' && this.forceQuit) control.force('quit');
+	private considerEarlyStop(): void {
+		const batch = this.pending.batch;
+		if (!batch || batch.earlyStop || this.pending.held || this.run.kind !== 'running' || this.preflight) return;
+		const verdict = earlyStopVerdict({batch, pendingPaths: presentFiles(this.pending.files), checks: this.deps.checks});
+		if (verdict.kind === 'now') {
+			this.update({...this.pending, batch: {...batch, earlyStop: true}, reason: this.pending.reason ?? 'change'});
+			return;
+		}
+		if (verdict.kind !== 'preflight' || !this.deps.checks) return;
+		const asked = (this.preflight = {generation: batch.generation});
+		void this.deps.checks.preflight(verdict.paths).then(passed => {
+			this.preflight = undefined;
+			const current = this.pending.batch;
+			if (passed && current && current.generation === asked.generation && !this.quitting) {
+				this.update({...this.pending, batch: {...current, earlyStop: true}, reason: this.pending.reason ?? 'change'});
+				this.notify();
+				return;
+			}
+			// The batch moved on while the check ran: ask again about what it holds now.
+			if (current && current.generation !== asked.generation) this.considerEarlyStop();
+		});
+	}
+
+	private startCheck(): void {
+		const files = this.pending.files;
+		const check = this.deps.checks?.start(files);
+		if (!check) {
+			this.update({...this.pending, check: 'passed'});
+			return;
+		}
+		this.check = check;
+		this.update({...this.pending, check: 'running'});
+		const startedAt = this.now();
+		const {firstChangeAt} = this.pending;
+		this.deps.bus.emit({type: 'check/started', checks: check.names, files, ...(firstChangeAt === undefined ? {} : {firstChangeAt})});
+		void check.result.then(outcome => {
+			if (this.check !== check) return;
+			this.check = undefined;
+			const durationMs = this.now() - startedAt;
+			if (outcome.ok) {
+				this.update({...this.pending, check: 'passed'});
+				this.deps.bus.emit({type: 'check/passed', durationMs});
+			} else {
+				const appStopped = this.run.kind !== 'running';
+				// The restart that finally passes is timed from the change that made it pass, not from
+				// the broken save before it (whose files stay pending and are checked again).
+				this.update({...this.pending, check: 'failed', firstChangeAt: undefined});
+				this.deps.bus.emit({type: 'check/failed', durationMs, failure: outcome.failure, files, ...(appStopped ? {appStopped} : {})});
+			}
+			this.notify();
+		});
+	}
+
+	private cancelCheck(reason: string): void {
+		const check = this.check;
+		if (!check) return;
+		this.check = undefined;
+		check.cancel();
+		if (this.pending.check === 'running') this.update({...this.pending, check: 'unchecked'});
+		this.deps.bus.emit({type: 'check/cancelled', reason});
+	}
+
+	// Stops the instance devtui decided to stop, and reports it gone.
+	private async stopInstance(run: Extract<RunState, {kind: 'stopping'}>): Promise<void> {
+		const {app, control, reason} = run;
+		if (reason === 'quit' && this.quitting?.force) control.force('quit');
 		// An app blocked writing into a full pipe could not run its shutdown: let its output flow while it stops.
 		app.setOutputPaused(false);
+		const files = mergeFiles(
+			this.pending.files,
+			countedOpenPaths(this.pending.batch).map(file => ({path: file, kind: 'changed' as const})),
+		);
 		const stopStartedAt = this.now();
-		this.setState('stopping');
-		this.hooks.bus.emit({type: 'run/stop-requested', pid: app.pid, reason, files});
-		const result = await stopProcess({
+		this.publish();
+		this.deps.bus.emit({type: 'run/stop-requested', pid: app.pid, reason, files});
+		const result = await this.processes.stop({
 			app,
 			signal: this.options.signal,
 			timeoutMs: this.options.timeoutMs,
 			control,
-			emit: event => this.hooks.bus.emit(event),
-			beforeSignal: deadline =>
-				this.hooks.beforeStop?.({pid: app.pid, reason, files, deadline, timeoutMs: this.options.timeoutMs}),
+			emit: event => this.deps.bus.emit(event),
+			beforeSignal: deadline => {
+				for (const participant of this.participants) {
+					participant.beforeSignal?.({pid: app.pid, reason, files, deadline, timeoutMs: this.options.timeoutMs});
+				}
+			},
 			now: this.now,
 		});
-		this.hooks.watchdog?.track(undefined);
-		await this.hooks.afterExit?.();
-		this.stopControl = undefined;
-		this.current = undefined;
-		this.hooks.bus.emit({
+		await this.gone(app);
+		// `then` may have changed while stopping (`r` after `k`, quit).
+		const then = this.run.kind === 'stopping' ? this.run.then : run.then;
+		this.run = {kind: 'down', crashed: false};
+		if (then === 'stay-down') this.update({...this.pending, reason: undefined});
+		this.deps.bus.emit({
 			type: 'run/exited',
 			pid: app.pid,
-			restart: this.runs - 1,
+			restart: run.restart,
 			code: app.exit?.code ?? null,
 			signal: app.exit?.signal ?? null,
 			uptimeMs: stopStartedAt - app.startedAt,
 			byDevtui: true,
 			stopMs: result.stopMs,
 			forced: result.forced,
-			restarting: !this.killOnly && !this.quitWanted,
+			restarting: then === 'start' && !this.quitting && (this.pending.reason !== undefined || this.pending.batch !== undefined),
 		});
-		this.setState('exited');
-		await this.hooks.betweenRuns?.({stopStartedAt, restart: this.runs});
+		this.publish();
+		for (const participant of this.participants) await participant.afterStop?.({stopStartedAt, restart: this.starts});
 	}
 
 	// The app exited by itself: make sure nothing of its group lingers (an orphaned grandchild
@@ -344,26 +479,27 @@ export class Supervisor {
 	private async reapSelfExit(app: AppProcess): Promise<void> {
 		const exit = app.exit!;
 		const uptimeMs = this.now() - app.startedAt;
-		const control = (this.stopControl = new StopControl());
-		if (findStrays(app).length > 0 || !isGone(app, [])) {
-			await stopProcess({
+		const restart = this.run.kind === 'running' ? this.run.restart : this.starts - 1;
+		if (this.processes.lingers(app)) {
+			await this.processes.stop({
 				app,
 				signal: this.options.signal,
 				timeoutMs: this.options.timeoutMs,
-				control,
-				emit: event => this.hooks.bus.emit(event),
+				control: new StopControl(),
+				emit: event => this.deps.bus.emit(event),
 				now: this.now,
 			});
 		}
-		this.stopControl = undefined;
 		await app.outputDone;
-		this.hooks.watchdog?.track(undefined);
-		await this.hooks.afterExit?.();
-		this.current = undefined;
-		this.hooks.bus.emit({
+		await this.gone(app);
+		const crashed = exit.code !== 0;
+		const retryInMs = crashed ? this.crashRetry(uptimeMs) : undefined;
+		if (!crashed) this.crashes = 0;
+		this.run = {kind: 'down', crashed, ...(retryInMs === undefined ? {} : {retryAt: this.now() + retryInMs})};
+		this.deps.bus.emit({
 			type: 'run/exited',
 			pid: app.pid,
-			restart: this.runs - 1,
+			restart,
 			code: exit.code,
 			signal: exit.signal,
 			uptimeMs,
@@ -371,82 +507,78 @@ export class Supervisor {
 			forced: false,
 			restarting: false,
 		});
-		if (exit.code === 0) {
-			this.crashes = 0;
-			this.setState('exited');
-			return;
+		if (crashed) {
+			this.deps.bus.emit({
+				type: 'run/crashed',
+				pid: app.pid,
+				code: exit.code,
+				signal: exit.signal,
+				uptimeMs,
+				stderrTail: this.stderr.lines(),
+				...(retryInMs === undefined ? {} : {restartInMs: retryInMs}),
+			});
 		}
-		const restartInMs = this.scheduleCrashRestart(uptimeMs);
-		this.hooks.bus.emit({
-			type: 'run/crashed',
-			pid: app.pid,
-			code: exit.code,
-			signal: exit.signal,
-			uptimeMs,
-			stderrTail: this.stderrTail.slice(-10),
-			...(restartInMs === undefined ? {} : {restartInMs}),
-		});
-		this.setState('crashed');
 	}
 
-	// Returns the error when the command could not be started at all.
-	private async spawnNext(wanted: Wanted): Promise<SpawnError | undefined> {
-		clearTimeout(this.crashTimer);
-		const restart = this.runs;
-		this.setState('starting');
-		this.stderrTail = [];
-		const started = await startInstance(
-			{
-				...this.options,
-				env: this.options.env ?? process.env,
-				color: this.options.color ?? false,
-				extraEnv: this.hooks.extraEnv?.(restart),
-				listenFds: this.hooks.listenFds,
-			},
-			restart,
-			(stream, lines, pid) => {
-				if (stream === 'stderr' && pid === this.current?.pid) {
-					this.stderrTail.push(...lines.slice(-STDERR_TAIL_LINES));
-					if (this.stderrTail.length > STDERR_TAIL_LINES * 2) this.stderrTail.splice(0, this.stderrTail.length - STDERR_TAIL_LINES);
-				}
-				this.hooks.bus.emit({type: 'run/output', pid, stream, lines});
-			},
-			this.now,
-		);
-		if (!started.ok) {
-			this.hooks.bus.emit({type: 'run/spawn-failed', restart, command: started.command, message: started.error.message});
-			this.setState('crashed');
-			if (restart > 0) this.scheduleCrashRestart(0);
-			return started.error;
-		}
-		const {app} = started;
-		this.runs++;
-		this.current = app;
-		if (this.outputPaused) app.setOutputPaused(true);
-		void app.exited.then(() => this.notify());
-		this.hooks.watchdog?.track(app.pgid, app.marker);
-		this.hooks.bus.emit({
-			type: 'run/spawned',
-			pid: app.pid,
-			restart,
-			command: started.command,
-			spawnMs: started.spawnMs,
-			...(wanted.firstChangeAt === undefined ? {} : {changeToSpawnMs: this.now() - wanted.firstChangeAt}),
-		});
-		this.setState('running');
-		return undefined;
+	private async gone(app: AppProcess): Promise<void> {
+		for (const participant of this.participants) await participant.gone?.(app);
 	}
 
-	// With --restart-on-crash, arms the backoff timer and returns its delay.
-	private scheduleCrashRestart(uptimeMs: number): number | undefined {
+	// With --restart-on-crash, the delay before the next start.
+	private crashRetry(uptimeMs: number): number | undefined {
 		if (!this.options.restartOnCrash) return undefined;
 		const backoff = nextBackoff(this.crashes, uptimeMs);
 		this.crashes = backoff.crashes;
-		clearTimeout(this.crashTimer);
-		this.crashTimer = setTimeout(() => {
-			this.want('crash-restart', [], undefined);
-			this.notify();
-		}, backoff.delayMs);
 		return backoff.delayMs;
+	}
+
+	// Returns the error when the command could not be started at all.
+	private async startNext(): Promise<SpawnError | undefined> {
+		const {taken, rest} = takeForStart(this.pending);
+		this.update(rest);
+		if (rest.held) this.emitHeld();
+		const restart = this.starts;
+		this.run = {kind: 'starting', restart};
+		this.publish();
+		const base: SpawnInput = {
+			command: commandFor(this.options.command, restart, this.options.restartArg),
+			cwd: this.options.cwd,
+			env: instanceEnv({...this.options, env: this.options.env ?? process.env, color: this.options.color ?? false}, restart),
+			onLines: (stream, lines, pid) => {
+				if (stream === 'stderr' && this.run.kind === 'running' && pid === this.run.app.pid) this.stderr.push(lines);
+				this.deps.bus.emit({type: 'run/output', pid, stream, lines});
+			},
+			now: this.now,
+			...(this.options.passStdout ? {passStdout: true} : {}),
+		};
+		const input = this.participants.reduce((next, participant) => participant.spawnInput?.(next, restart) ?? next, base);
+		const startedAt = this.now();
+		let app: AppProcess;
+		try {
+			app = await this.processes.spawn(input);
+		} catch (error) {
+			const failure = error instanceof SpawnError ? error : new SpawnError(String(error), undefined);
+			this.deps.bus.emit({type: 'run/spawn-failed', restart, command: input.command, message: failure.message});
+			const retryInMs = restart > 0 ? this.crashRetry(0) : undefined;
+			this.run = {kind: 'down', crashed: true, ...(retryInMs === undefined ? {} : {retryAt: this.now() + retryInMs})};
+			this.publish();
+			return failure;
+		}
+		this.starts++;
+		this.stderr = createStderrTail();
+		this.run = {kind: 'running', app, restart};
+		if (this.outputPaused) app.setOutputPaused(true);
+		void app.exited.then(() => this.notify());
+		for (const participant of this.participants) participant.spawned?.(app, restart);
+		this.deps.bus.emit({
+			type: 'run/spawned',
+			pid: app.pid,
+			restart,
+			command: input.command,
+			spawnMs: this.now() - startedAt,
+			...(taken.firstChangeAt === undefined ? {} : {changeToSpawnMs: this.now() - taken.firstChangeAt}),
+		});
+		this.publish();
+		return undefined;
 	}
 }

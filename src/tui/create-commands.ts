@@ -4,7 +4,7 @@
 // wait for its next frame interval, which a flood of output makes longer.
 
 import type {DashboardCommands} from '../hooks/dashboard-context.js';
-import type {Session} from '../session/start-session.js';
+import type {Session} from '../session/create-session.js';
 import type {DashboardStore} from '../store/store.js';
 
 /** The parts of a Session the dashboard uses (a narrow seam for tests). */

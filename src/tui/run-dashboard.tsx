@@ -1,11 +1,11 @@
-// Mounts the Ink dashboard. Two steps, because the store must hear the bus before the session's
-// first spawn, while the commands need the session:
+// Mounts the Ink dashboard on a session that is built but not started yet, so the store hears
+// every event from the first spawn on:
 //
-//   const dashboard = prepareDashboard({bus, options, stdout, stdin, color});   // before startSession
-//   const session = await startSession(options, {bus, ...});
-//   dashboard.mount({session, quit});
+//   const session = await createSession(options, {bus, ...});
+//   const dashboard = mountDashboard({session, options, stdout, stdin, color, quit});
+//   await session.start();
 //   ...
-//   dashboard.unmount();                                                         // before exiting
+//   dashboard.unmount();                                          // before exiting
 //
 // The dashboard draws on the terminal's alternate screen, so quitting gives the user's terminal
 // back as it was.
@@ -31,6 +31,8 @@ const LEAVE_ALTERNATE_SCREEN = '\u001B[?1049l';
 
 export interface DashboardInput {
 	bus: EventBus;
+	session: DashboardSession;
+	quit: () => void;
 	options: Pick<DevtuiOptions, 'command' | 'cwd' | 'watch' | 'stateFile'>;
 	stdout: NodeJS.WriteStream;
 	stdin: NodeJS.ReadStream;
@@ -43,12 +45,11 @@ export interface DashboardInput {
 
 export interface DashboardHandle {
 	store: DashboardStore;
-	mount(input: {session: DashboardSession; quit: () => void}): void;
 	/** Unmounts Ink and gives the terminal back. Safe to call twice. */
 	unmount(): void;
 }
 
-export const prepareDashboard = ({bus, options, stdout, stdin, color, previewSource, now = Date.now}: DashboardInput): DashboardHandle => {
+export const mountDashboard = ({bus, session, quit, options, stdout, stdin, color, previewSource, now = Date.now}: DashboardInput): DashboardHandle => {
 	const store = createStore(
 		createInitialState({
 			command: options.command,
@@ -59,41 +60,32 @@ export const prepareDashboard = ({bus, options, stdout, stdin, color, previewSou
 	);
 	const stopIngest = bus.subscribe(event => store.ingest(event));
 	const source = previewSource ?? createStatePreviewSource();
-	let instance: Instance | undefined;
-	let stopClock: (() => void) | undefined;
-	let stopPreview: (() => void) | undefined;
-	let stopLimit: (() => void) | undefined;
+	const stopPreview = connectPreview({bus, store, source, stateFile: options.stateFile});
+	const stopLimit = limitOutput({bus, pause: paused => session.supervisor.setOutputPaused?.(paused)});
+	const commands = createCommands({session, store, quit});
+	stdout.write(ENTER_ALTERNATE_SCREEN);
+	const instance: Instance = render(
+		<DashboardProvider store={store} commands={commands} formatLog={createLogFormatter({color})}>
+			<App />
+		</DashboardProvider>,
+		{stdout, stdin, exitOnCtrlC: false, patchConsole: false, maxFps: 30},
+	);
+	// The clock ticks only when something shown would change: once a minute when idle.
+	const stopClock = driveClock({store, now});
 	let done = false;
 
 	return {
 		store,
-		mount({session, quit}) {
-			if (instance || done) return;
-			stopPreview = connectPreview({bus, store, source, stateFile: options.stateFile});
-			stopLimit = limitOutput({bus, pause: paused => session.supervisor.setOutputPaused?.(paused)});
-			const commands = createCommands({session, store, quit});
-			stdout.write(ENTER_ALTERNATE_SCREEN);
-			instance = render(
-				<DashboardProvider store={store} commands={commands} formatLog={createLogFormatter({color})}>
-					<App />
-				</DashboardProvider>,
-				{stdout, stdin, exitOnCtrlC: false, patchConsole: false, maxFps: 30},
-			);
-			// The clock ticks only when something shown would change: once a minute when idle.
-			stopClock = driveClock({store, now});
-		},
 		unmount() {
 			if (done) return;
 			done = true;
-			stopClock?.();
+			stopClock();
 			stopIngest();
-			stopLimit?.();
-			stopPreview?.();
+			stopLimit();
+			stopPreview();
 			store.dispose();
-			if (instance) {
-				instance.unmount();
-				stdout.write(LEAVE_ALTERNATE_SCREEN);
-			}
+			instance.unmount();
+			stdout.write(LEAVE_ALTERNATE_SCREEN);
 			void source.close();
 		},
 	};

@@ -8,6 +8,14 @@
 // millisecond per file, so it stays one restart. A single file rewritten in a loop stays small, so
 // the cap still bounds it.
 //
+// A burst is not a save. A formatter, a generator or a save-all on a slow disk writes files 5-30 ms
+// apart: each write alone looks like a single save, and closing on the short quick window would
+// restart once per write. So the quick window is only for a batch that opens after the debounce's
+// worth of quiet since the previous batch closed; one that opens sooner is the same burst going on
+// and waits the whole debounce. At most two restarts for a burst, then: the first write's, and one
+// for everything after it (and only one when the old app takes longer to stop than the gap,
+// because the first start waits for the second batch to close).
+//
 // Quiet must be seen, not assumed. A timer that fires late means devtui was not running (a loaded
 // machine, a CPU quota, a long garbage collection): the writer may have been frozen with it, or its
 // events may be waiting in the kernel, and Node runs due timers before it reads them. So a late
@@ -34,7 +42,6 @@ export const createChangeBatcher = <T>({
 	maxWaitMs = maxBatchWaitMs(debounceMs),
 	now = Date.now,
 	keyOf,
-	onOpen,
 	onClose,
 	settle,
 	quick,
@@ -44,8 +51,6 @@ export const createChangeBatcher = <T>({
 	/** Names the file an item is about, so a batch can count distinct files. */
 	keyOf?: (item: T) => string;
 	now?: () => number;
-	/** Called with the first item of a new batch, before it is added. */
-	onOpen?: (item: T, openedAt: number) => void;
 	onClose: (items: T[], openedAt: number) => void;
 	/**
 	 * Resolves once events already under way have arrived (they call `push` meanwhile, which
@@ -68,12 +73,14 @@ export const createChangeBatcher = <T>({
 	let generation = 0;
 	// The open batch was refused the quick window: it waits the whole debounce.
 	let quickDenied = false;
+	let lastClosedAt = Number.NEGATIVE_INFINITY;
 
 	const close = () => {
 		const closed = items;
 		items = [];
 		keys.clear();
 		quickDenied = false;
+		lastClosedAt = now();
 		if (closed.length > 0) onClose(closed, openedAt);
 	};
 
@@ -126,7 +133,8 @@ export const createChangeBatcher = <T>({
 			generation++;
 			if (items.length === 0) {
 				openedAt = now();
-				onOpen?.(item, openedAt);
+				// Still the burst the last batch came from: no quick window for this one.
+				quickDenied = openedAt - lastClosedAt < debounceMs;
 			}
 			if (timer !== undefined) clearTimeout(timer);
 			items.push(item);

@@ -1,4 +1,4 @@
-// Watches the source tree and turns file events into numbered batches of changes. This is the
+// Watches the source tree and turns file events into batches of changes. This is the
 // edge where raw file events meet devtui's rules: ignores and `--ext` decide what counts,
 // the batcher groups a save (or a burst of saves) into one batch, and coalescing reduces each
 // batch to one net change per file.
@@ -46,7 +46,7 @@ const describeError = (error: unknown): string => {
 export const watchFiles = ({
 	options,
 	bus,
-	onChangeStart,
+	onChange,
 	onBatch,
 	changedSince,
 }: {
@@ -58,12 +58,12 @@ export const watchFiles = ({
 	 */
 	changedSince?: number;
 	/**
-	 * Called once per batch, before `onBatch`, as soon as the batch is sure to produce one, with the
-	 * paths (relative) known at that moment: the pre-restart checks decide from them whether the
-	 * old app may begin stopping.
+	 * Every counted raw event of the batch being collected, as it happens: the supervisor decides
+	 * from these whether the old app may begin stopping before the batch closes.
 	 */
-	onChangeStart?: (paths: string[]) => void;
-	onBatch: (files: ChangedFile[], batch: number, firstChangeAt: number) => void;
+	onChange?: (change: {path: string; kind: ChangedFile['kind']}) => void;
+	/** A batch closed: its net changes, one per file (none when temp files came and went). */
+	onBatch: (files: ChangedFile[], firstChangeAt: number) => void;
 }): FileWatcher => {
 	const startedAt = performance.now();
 	const polling = options.pollMs !== undefined;
@@ -74,8 +74,6 @@ export const watchFiles = ({
 	const counts = (file: string) => roots.has(path.resolve(file)) || matchesExt(file, options.ext);
 	const reported = new Set<string>();
 	let closed = false;
-	let batchCount = 0;
-	let startSignalled = false;
 
 	const say = (message: string) => {
 		if (!closed) bus.emit({type: 'watch/error', message});
@@ -95,12 +93,6 @@ export const watchFiles = ({
 		} catch (error) {
 			bus.emit({type: 'watch/error', message: `${what} failed: ${error instanceof Error ? error.message : String(error)}`});
 		}
-	};
-
-	const signalStart = (paths: string[]) => {
-		if (startSignalled || !onChangeStart) return;
-		startSignalled = true;
-		guarded('onChangeStart', () => onChangeStart(paths));
 	};
 
 	// The watcher stats a renamed or new entry before it reports it, on libuv's thread pool, whose
@@ -136,17 +128,16 @@ export const watchFiles = ({
 				}
 			: {}),
 		onClose(events, firstChangeAt) {
-			const files = coalesceChanges(events);
-			// A batch of temp files that came and went changes nothing: no restart.
-			if (files.length > 0 && !closed) {
-				const batch = ++batchCount;
-				signalStart(files.map(file => file.path));
-				bus.emit({type: 'watch/changed', batch, files, firstChangeAt});
-				guarded('onBatch', () => onBatch(files, batch, firstChangeAt));
-			}
-			startSignalled = false;
+			if (closed) return;
+			// A batch of temp files that came and went is empty: it changes nothing.
+			guarded('onBatch', () => onBatch(coalesceChanges(events), firstChangeAt));
 		},
 	});
+
+	const push = (change: ChangedFile) => {
+		batcher.push(change);
+		if (onChange) guarded('onChange', () => onChange(change));
+	};
 
 	const record = (file: string, kind: ChangedFile['kind']) => {
 		if (isGitignoreFile(file)) {
@@ -156,11 +147,7 @@ export const watchFiles = ({
 		}
 		// Checked again here: a .gitignore may have changed since the file was first seen.
 		if (!counts(file) || rules.isIgnored(file, false)) return;
-		const relative = toRelative(file);
-		batcher.push({path: relative, kind});
-		// Only an added file can still vanish from the batch (a temp file): anything else is
-		// certain to restart, so the supervisor may begin stopping the app right away.
-		if (kind !== 'added') signalStart([relative]);
+		push({path: toRelative(file), kind});
 	};
 
 	for (const root of options.watch) if (!existsSync(root)) report(`Watch path not found: ${root} (waiting for it to appear)`);
@@ -175,7 +162,7 @@ export const watchFiles = ({
 			if (!closed) record(file, kind);
 		},
 		addedDir: dir => {
-			if (!closed) batcher.push({path: toRelative(dir), kind: 'added'});
+			if (!closed) push({path: toRelative(dir), kind: 'added'});
 		},
 		removedDir: dir => {
 			if (closed) return;
@@ -203,7 +190,7 @@ export const watchFiles = ({
 			source.add(root);
 			say(`Watched path ${root} is back; watching it again`);
 			// What it holds now was never seen by the running app: that is a change in itself.
-			batcher.push({path: toRelative(root), kind: 'added'});
+			push({path: toRelative(root), kind: 'added'});
 		}
 		if (missingRoots.size > 0 && !closed) rootTimer = setTimeout(lookForRoots, ROOT_POLL_MS).unref();
 	};

@@ -7,7 +7,7 @@ import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {resolveOptions, type OptionLayer} from '../../src/cli/resolve-options.js';
 import type {DevtuiOptions} from '../../src/options.js';
-import {startSession, type Session} from '../../src/session/start-session.js';
+import {createSession, type Session} from '../../src/session/create-session.js';
 import {createEventBus} from '../../src/supervisor/event-bus.js';
 import type {SupervisorEvent, SupervisorEventOf, SupervisorEventType} from '../../src/supervisor/events.js';
 import {freePort} from '../helpers/free-port.js';
@@ -174,9 +174,10 @@ const openSession = async (options: DevtuiOptions) => {
 	const bus = createEventBus();
 	const events: SupervisorEvent[] = [];
 	bus.subscribe(event => events.push(event));
-	const session = await startSession(options, {bus, color: false});
+	const session = await createSession(options, {bus, color: false});
 	sessions.push(session);
-	await session.watcher.ready;
+	await session.start();
+	await session.watcher!.ready;
 	const of = <T extends SupervisorEventType>(type: T) => events.filter(event => event.type === type) as unknown as Array<SupervisorEventOf<T>>;
 	const waitForEvent = <T extends SupervisorEventType>(type: T, count = 1) =>
 		waitFor(() => of(type)[count - 1], {timeout: TIMEOUT, message: () => `${count}× ${type}; events: ${events.map(event => event.type).join(', ')}`});

@@ -20,7 +20,7 @@ describe('supervisor with real processes', () => {
 		await run.supervisor.start();
 		const first = await run.waitForOutput(/READY/);
 		expect(first).toContain('restart=0');
-		run.supervisor.changesReady([{path: 'app.py', kind: 'changed'}], Date.now());
+		run.supervisor.batchClosed([{path: 'app.py', kind: 'changed'}], Date.now());
 		const second = await run.waitForOutput(/READY/, 2);
 		expect(second).toContain('restart=1');
 		const [firstPid] = pidsIn(first);
@@ -85,10 +85,10 @@ describe('supervisor with real processes', () => {
 		await run.waitForOutput(/READY/);
 		for (let i = 1; i <= 15; i++) {
 			// Changes arrive while starting and while stopping, too.
-			run.supervisor.changeStarted();
-			run.supervisor.changesReady([{path: `f${i}.js`, kind: 'changed'}], Date.now());
+			run.supervisor.changeSeen({path: 'x.js', kind: 'changed'});
+			run.supervisor.batchClosed([{path: `f${i}.js`, kind: 'changed'}], Date.now());
 			if (i % 3 === 0) {
-				run.supervisor.changesReady([{path: `g${i}.js`, kind: 'added'}], Date.now());
+				run.supervisor.batchClosed([{path: `g${i}.js`, kind: 'added'}], Date.now());
 			}
 			await run.waitForOutput(/READY/, i + 1, 15_000);
 		}
@@ -102,15 +102,15 @@ describe('supervisor with real processes', () => {
 		const run = track(supervise([process.execPath, fixture('stubborn.mjs')], {timeoutMs: 400}));
 		await run.supervisor.start();
 		await run.waitForOutput(/READY/);
-		run.supervisor.changesReady([{path: 'a.js', kind: 'changed'}], Date.now());
+		run.supervisor.batchClosed([{path: 'a.js', kind: 'changed'}], Date.now());
 		await run.waitForEvent('run/signal-sent');
 		// The new app is not started yet, so it will read these files anyway: no extra restart.
-		run.supervisor.changesReady([{path: 'b.js', kind: 'changed'}], Date.now());
-		run.supervisor.changesReady([{path: 'c.js', kind: 'added'}], Date.now());
+		run.supervisor.batchClosed([{path: 'b.js', kind: 'changed'}], Date.now());
+		run.supervisor.batchClosed([{path: 'c.js', kind: 'added'}], Date.now());
 		await run.waitForEvent('run/spawned', 2);
 		// A change while the new app is starting may have been missed by it: one more restart, never two.
-		run.supervisor.changesReady([{path: 'd.js', kind: 'changed'}], Date.now());
-		run.supervisor.changesReady([{path: 'e.js', kind: 'changed'}], Date.now());
+		run.supervisor.batchClosed([{path: 'd.js', kind: 'changed'}], Date.now());
+		run.supervisor.batchClosed([{path: 'e.js', kind: 'changed'}], Date.now());
 		const third = await run.waitForEvent('run/spawned', 3);
 		await run.waitForOutput(new RegExp(`READY pid=${third.pid}`));
 		expect(run.of('run/stop-requested').map(event => event.files.map(file => file.path))).toEqual([
@@ -128,16 +128,16 @@ describe('supervisor with real processes', () => {
 		const run = track(supervise([process.execPath, fixture('ready.mjs')]));
 		await run.supervisor.start();
 		await run.waitForOutput(/READY/);
-		run.supervisor.changeStarted();
+		run.supervisor.changeSeen({path: 'x.js', kind: 'changed'});
 		await run.waitForEvent('run/exited');
 		expect(run.supervisor.state).toBe('exited');
 		expect(run.of('run/spawned')).toHaveLength(1);
-		run.supervisor.changesReady([{path: 'x.py', kind: 'changed'}], Date.now());
+		run.supervisor.batchClosed([{path: 'x.py', kind: 'changed'}], Date.now());
 		await run.waitForOutput(/READY/, 2);
 		// An empty batch (a temp file that came and went) still brings back an app stopped for it.
-		run.supervisor.changeStarted();
+		run.supervisor.changeSeen({path: 'x.js', kind: 'changed'});
 		await run.waitForEvent('run/exited', 2);
-		run.supervisor.changesReady([], Date.now());
+		run.supervisor.batchClosed([], Date.now());
 		await run.waitForOutput(/READY/, 3);
 	});
 
@@ -149,7 +149,7 @@ describe('supervisor with real processes', () => {
 		expect(crashed.stderrTail).toEqual(['something went wrong: boom', 'Traceback: line 42']);
 		expect(crashed.restartInMs).toBeUndefined();
 		expect(run.supervisor.state).toBe('crashed');
-		run.supervisor.changesReady([{path: 'fix.js', kind: 'changed'}], Date.now());
+		run.supervisor.batchClosed([{path: 'fix.js', kind: 'changed'}], Date.now());
 		await run.waitForOutput(/READY .*restart=1/);
 		await run.waitForEvent('run/crashed', 2);
 	});
@@ -240,18 +240,18 @@ describe('holding restarts (postpone)', () => {
 		await run.supervisor.start();
 		const first = pidsIn(await run.waitForOutput(/READY/))[0]!;
 		run.supervisor.hold(true);
-		run.supervisor.changeStarted();
-		run.supervisor.changesReady([{path: 'a.py', kind: 'changed'}], Date.now());
-		run.supervisor.changeStarted();
-		run.supervisor.changesReady([{path: 'b.py', kind: 'added'}], Date.now());
+		run.supervisor.changeSeen({path: 'x.js', kind: 'changed'});
+		run.supervisor.batchClosed([{path: 'a.py', kind: 'changed'}], Date.now());
+		run.supervisor.changeSeen({path: 'x.js', kind: 'changed'});
+		run.supervisor.batchClosed([{path: 'b.py', kind: 'added'}], Date.now());
 		expect(run.of('supervisor/held').at(-1)).toMatchObject({held: true, pending: [{path: 'a.py'}, {path: 'b.py'}]});
 		// r while held: restarts now with the held files, and the hold stays on.
 		run.supervisor.restart();
 		const second = await run.waitForEvent('run/spawned', 2);
 		expect(run.of('run/stop-requested')[0]).toMatchObject({pid: first, reason: 'manual', files: [{path: 'a.py'}, {path: 'b.py'}]});
 		expect(run.supervisor.held).toBe(true);
-		run.supervisor.changesReady([{path: 'c.py', kind: 'changed'}], Date.now());
-		run.supervisor.changesReady([{path: 'd.py', kind: 'changed'}], Date.now());
+		run.supervisor.batchClosed([{path: 'c.py', kind: 'changed'}], Date.now());
+		run.supervisor.batchClosed([{path: 'd.py', kind: 'changed'}], Date.now());
 		// The app stayed up: still the second instance, nothing stopped since.
 		expect(run.of('run/stop-requested')).toHaveLength(1);
 		expect(isAlive(second.pid)).toBe(true);

@@ -58,8 +58,8 @@ describe('double instances: a fixed-port app is never started while the previous
 			if (event.state === 'stopping' && injectStop) {
 				injectStop = false;
 				duringStop++;
-				run.supervisor.changeStarted();
-				setImmediate(() => run.supervisor.changesReady([{path: `stop-${duringStop}.txt`, kind: 'changed'}], Date.now()));
+				run.supervisor.changeSeen({path: `stop-${duringStop}.txt`, kind: 'changed'});
+				setImmediate(() => run.supervisor.batchClosed([{path: `stop-${duringStop}.txt`, kind: 'changed'}], Date.now()));
 			} else if (event.state === 'starting' && injectStart) {
 				injectStart = false;
 				duringStart++;

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {encodeMessage, extendDeadline, MAX_EXTEND_MS} from '../../src/protocol/messages.js';
+import {encodeMessage} from '../../src/protocol/messages.js';
 import {parseAppMessage, parseDevtuiMessage} from '../../src/protocol/parse-message.js';
 
 const ok = (line: string) => {
@@ -121,13 +121,5 @@ describe('parseDevtuiMessage', () => {
 			'nope',
 		];
 		for (const line of bad) expect(parseDevtuiMessage(line).ok, line).toBe(false);
-	});
-});
-
-describe('extendDeadline', () => {
-	it('moves the deadline later, by at most the cap, and never earlier', () => {
-		expect(extendDeadline({deadline: 10_000, now: 5_000, ms: 8_000})).toBe(13_000);
-		expect(extendDeadline({deadline: 10_000, now: 5_000, ms: 1_000})).toBe(10_000);
-		expect(extendDeadline({deadline: 10_000, now: 5_000, ms: 10 * MAX_EXTEND_MS})).toBe(5_000 + MAX_EXTEND_MS);
 	});
 });

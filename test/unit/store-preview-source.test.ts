@@ -101,6 +101,6 @@ describe('loadDashboard', () => {
 		const unset: NodeJS.ProcessEnv = {};
 		const module = await loadDashboard(unset);
 		expect(Object.hasOwn(unset, 'NODE_ENV')).toBe(false);
-		expect(typeof module.prepareDashboard).toBe('function');
+		expect(typeof module.mountDashboard).toBe('function');
 	});
 });

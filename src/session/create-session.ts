@@ -1,0 +1,192 @@
+// Builds the core for one devtui run on one event bus: the --listen sockets, the control channel,
+// the state keeper, readiness, the checks, the feedback detector, the watchdog and the supervisor
+// they all plug into. Built first, started second, so every view subscribes before the first event:
+//
+//   const session = await createSession(options, {bus, color});   // binds sockets, opens the channel
+//   attachHeadless(bus, ...) or mountDashboard({session, ...});
+//   await session.start();                                        // the first spawn, then watching
+//   ...
+//   await session.close();
+//
+// Headless mode and the dashboard both run exactly this and differ only in how they show the bus.
+
+import {createCheckRunner} from '../check/check-runner.js';
+import {resolveCheckConfig} from '../check/check-config.js';
+import {startListening} from '../listen/listen-session.js';
+import type {DevtuiOptions} from '../options.js';
+import {trackReadiness} from '../readiness/track-readiness.js';
+import {createStateKeeper} from '../state/state-keeper.js';
+import type {EventBus} from '../supervisor/event-bus.js';
+import type {RunParticipant} from '../supervisor/run-participant.js';
+import {Supervisor} from '../supervisor/supervisor.js';
+import {startWatchdog} from '../supervisor/watchdog.js';
+import {foldTimeline, initialTimelineState} from '../timeline/restart-timeline.js';
+import {createFeedbackDetector} from '../watcher/feedback-detector.js';
+import {watchFiles, type FileWatcher} from '../watcher/watch-files.js';
+import {openAppChannel} from './app-channel.js';
+import {pythonPathWithClient} from './python-path.js';
+
+export interface Session {
+	bus: EventBus;
+	supervisor: Supervisor;
+	stateKeeper: ReturnType<typeof createStateKeeper>;
+	/** The file watcher, once started. */
+	readonly watcher: FileWatcher | undefined;
+	/** The first start, then watching. Rejects with a SpawnError if the command cannot start at all. */
+	start(): Promise<void>;
+	/**
+	 * Roll back: put this snapshot back as the state file when the current app has stopped (after
+	 * its own save), so the next instance loads it. Undefined cancels.
+	 */
+	loadSnapshotOnNextStart(snapshotFile: string | undefined): void;
+	/** Stops the app (gracefully unless `force`) and releases everything. Safe to call twice. */
+	close(options?: {force?: boolean}): Promise<void>;
+}
+
+export const createSession = async (
+	options: DevtuiOptions,
+	{
+		bus,
+		color,
+		env = process.env,
+		passStdout = false,
+	}: {
+		bus: EventBus;
+		/** Whether the app's output reaches a colour terminal. */
+		color: boolean;
+		env?: NodeJS.ProcessEnv;
+		/** The view only copies the app's stdout to devtui's own: hand it over (unless readiness reads it). */
+		passStdout?: boolean;
+	},
+): Promise<Session> => {
+	// First, so that a port already in use fails before anything is started.
+	const listening = await startListening(options.listen, bus);
+	let supervisor: Supervisor | undefined;
+	const readiness = trackReadiness({bus, pattern: options.readyPattern, port: options.readyPort});
+	let stateSaved = false;
+
+	let channel;
+	try {
+		channel = await openAppChannel(bus, {
+			ready: () => readiness.clientReady(),
+			extend: ms => supervisor?.extendStop(ms),
+			listening: (pid, restart, names) => listening.taken(pid, restart, names),
+			stateSaved: () => {
+				stateSaved = true;
+			},
+			appPid: () => supervisor?.pid,
+		});
+	} catch (error) {
+		readiness.dispose();
+		listening.dispose();
+		throw error;
+	}
+
+	const stateKeeper = createStateKeeper({stateFile: options.stateFile, emit: event => bus.emit(event), displayRoot: options.cwd});
+	let rollbackTo: string | undefined;
+	const state: RunParticipant = {
+		spawnInput: input => {
+			stateSaved = false;
+			return input;
+		},
+		async afterStop({stopStartedAt, restart}) {
+			await stateKeeper.afterStop({stopStartedAt, restart, expected: stateSaved});
+			const snapshot = rollbackTo;
+			rollbackTo = undefined;
+			if (snapshot === undefined) return;
+			try {
+				await stateKeeper.restore(snapshot);
+			} catch (error) {
+				bus.emit({type: 'supervisor/error', message: `cannot load snapshot ${snapshot}: ${(error as Error).message}`});
+			}
+		},
+	};
+	const pythonPath: RunParticipant = {
+		spawnInput: input => ({...input, env: {...input.env, PYTHONPATH: pythonPathWithClient(env.PYTHONPATH)}}),
+	};
+	const watchdog = startWatchdog();
+	const guard: RunParticipant = {
+		spawned: app => watchdog.track(app.pgid, app.marker),
+		gone: () => watchdog.track(undefined),
+	};
+
+	// One timeline per restart, folded once here so that headless, --json and the dashboard all get
+	// the same `restart/completed`.
+	let timeline = initialTimelineState;
+	const stopTimeline = bus.subscribe(event => {
+		timeline = foldTimeline(timeline, event);
+		if (timeline.completed && event.type !== 'restart/completed') bus.emit({type: 'restart/completed', timeline: timeline.completed});
+	});
+
+	const {config, pythonMissing} = resolveCheckConfig(options, env);
+	const checks = createCheckRunner({
+		config,
+		cwd: options.cwd,
+		env,
+		pythonMissing,
+		say: message => bus.emit({type: 'supervisor/error', message}),
+	});
+	const feedback = createFeedbackDetector({bus, cwd: options.cwd});
+	const running = new Supervisor(
+		{...options, color, env: listening.appEnv(env), passStdout: passStdout && options.readyPattern === undefined},
+		{bus, checks, changeFilter: feedback, participants: [pythonPath, channel.participant, listening.participant, state, guard]},
+	);
+	supervisor = running;
+
+	let watcher: FileWatcher | undefined;
+	const appChannel = channel;
+	let released: Promise<void> | undefined;
+	const release = () =>
+		(released ??= (async () => {
+			checks.dispose();
+			await watcher?.close();
+			feedback.dispose();
+			stopTimeline();
+			readiness.dispose();
+			await appChannel.close();
+			await stateKeeper.close();
+			watchdog.dispose();
+			listening.dispose();
+		})());
+
+	let closing: Promise<void> | undefined;
+	return {
+		bus,
+		supervisor: running,
+		stateKeeper,
+		get watcher() {
+			return watcher;
+		},
+		async start() {
+			listening.announce();
+			const startedAt = Date.now();
+			try {
+				await running.start();
+			} catch (error) {
+				await release();
+				throw error;
+			}
+			watcher = watchFiles({
+				options,
+				bus,
+				changedSince: startedAt,
+				onChange: change => running.changeSeen(change),
+				onBatch: (files, firstChangeAt) => running.batchClosed(files, firstChangeAt),
+			});
+		},
+		loadSnapshotOnNextStart(snapshotFile) {
+			rollbackTo = snapshotFile;
+		},
+		close({force = false} = {}) {
+			if (closing) {
+				if (force) void running.quit({force: true});
+				return closing;
+			}
+			closing = (async () => {
+				await Promise.all([watcher?.close(), running.quit({force})]);
+				await release();
+			})();
+			return closing;
+		},
+	};
+};

@@ -1,0 +1,36 @@
+// How the supervisor touches processes: start an instance, stop one, and tell whether anything of
+// an instance that exited by itself lives on. The owner loop only ever goes through these, so its
+// rules have fast tests with a fake child (watchexec's TestChild) beside the real-process ones.
+
+import {spawnApp, type AppProcess, type SpawnAppInput} from './spawn-app.js';
+import {stopProcess, type StopControl, type StopResult} from './stop-process.js';
+import {findStrays, isGone} from './wait-for-gone.js';
+import type {EventInput} from './events.js';
+
+export type SpawnInput = SpawnAppInput;
+
+export interface StopInput {
+	app: AppProcess;
+	signal: NodeJS.Signals;
+	timeoutMs: number;
+	control: StopControl;
+	emit: (event: EventInput) => void;
+	/** Runs right before the signal (the control channel's `shutdown` message goes out here). */
+	beforeSignal?: (deadline: number) => void;
+	now?: () => number;
+}
+
+export interface ProcessOps {
+	/** Rejects with a SpawnError when the command cannot start at all. */
+	spawn(input: SpawnInput): Promise<AppProcess>;
+	/** Signal, wait, force at the deadline: settles once every process of the instance is gone. */
+	stop(input: StopInput): Promise<StopResult>;
+	/** After the app's own process exited: whether its group or its descendants live on. */
+	lingers(app: AppProcess): boolean;
+}
+
+export const realProcesses: ProcessOps = {
+	spawn: spawnApp,
+	stop: stopProcess,
+	lingers: app => findStrays(app).length > 0 || !isGone(app, []),
+};
