@@ -13,9 +13,12 @@
 //    after a start and before the app said it was ready, at matching delays), the next start is
 //    shifted by a random delay well beyond the tolerance. The app's write moves with the start; a
 //    person's does not. Only if the changes after two shifted starts in a row still come at the same
-//    delay is the file set aside, and only its changes soon after a start (while the app writes it)
-//    restart nothing; an edit at any other time restarts as usual. Nothing is ever held. A change
-//    made while the instance is already stopping is nobody's evidence: it joins the restart under way.
+//    delay is the file set aside. A change made while the instance is already stopping is nobody's
+//    evidence: it joins the restart under way.
+//
+// A file set aside restarts nothing while the app writes it: soon after a start, or while it keeps
+// changing (a log written every 100 ms). Once the app has gone quiet on it, an edit restarts as
+// usual, so a wrong verdict can never stop the developer's changes for long. Nothing is ever held.
 
 import path from 'node:path';
 import type {EventBus} from '../supervisor/event-bus.js';
@@ -29,8 +32,13 @@ export interface FeedbackPolicy {
 	suspects: number;
 	/** Shifted starts whose change must still come at the same delay. */
 	probes: number;
-	/** How far apart matching delays may be: this, or a twentieth of their median if more (an app's own timing varies by milliseconds, not by a share of the delay). */
+	/**
+	 * How far apart matching delays may be: this, or a twentieth of their median if more (an app's
+	 * own timing varies by milliseconds, not by a share of the delay).
+	 */
 	toleranceMs: number;
+	/** A file set aside is still being written while its changes are closer together than this. */
+	quietMs: number;
 	/**
 	 * The least a probe shifts a start by. Longer than a person's quick saves are apart, so such a
 	 * save lands while the start is still waiting, which is no one's evidence, instead of at a delay
@@ -39,7 +47,7 @@ export interface FeedbackPolicy {
 	minShiftMs: number;
 }
 
-export const DEFAULT_FEEDBACK_POLICY: FeedbackPolicy = {withinMs: 1500, suspects: 2, probes: 2, toleranceMs: 30, minShiftMs: 300};
+export const DEFAULT_FEEDBACK_POLICY: FeedbackPolicy = {withinMs: 1500, suspects: 2, probes: 2, toleranceMs: 30, quietMs: 2000, minShiftMs: 300};
 
 const median = (values: readonly number[]): number => {
 	const sorted = [...values].sort((a, b) => a - b);
@@ -72,7 +80,8 @@ export const createFeedbackDetector = ({
 	// The latest start was shifted to test the streak, and how many shifted starts matched so far.
 	let probing = false;
 	let matched = 0;
-	const setAside = new Set<string>();
+	// Files set aside, and when each last changed.
+	const setAside = new Map<string, number>();
 	const toldOpen = new Set<string>();
 
 	const tolerance = (delays: readonly number[]) => Math.max(policy.toleranceMs, median(delays) / 20);
@@ -102,13 +111,15 @@ export const createFeedbackDetector = ({
 
 	return {
 		appWrite(file, at) {
-			if (setAside.has(file) && soonAfterStart(at)) return true;
+			const last = setAside.get(file);
+			if (last !== undefined) setAside.set(file, at);
+			if (last !== undefined && (soonAfterStart(at) || at - last < policy.quietMs)) return true;
 			if (!start) return false;
 			const pid = findWriter(path.resolve(cwd, file), start.pid);
 			if (pid === undefined) return false;
-			// Caught in the act once: its changes soon after a start are the app's from now on, even
-			// when the next write is over before devtui can look.
-			setAside.add(file);
+			// Caught in the act once: the app's from now on while it writes the file, even when the
+			// next write is over before devtui can look.
+			setAside.set(file, at);
 			if (!toldOpen.has(file)) {
 				toldOpen.add(file);
 				bus.emit({type: 'watch/feedback-loop', file, evidence: 'open-for-writing', pid, restarts: 0});
@@ -137,7 +148,7 @@ export const createFeedbackDetector = ({
 					probing = true;
 					return {probeDelayMs: shiftFor(delays)};
 				}
-				setAside.add(looping);
+				setAside.set(looping, firstChangeAt);
 				bus.emit({type: 'watch/feedback-loop', file: looping, evidence: 'restart-timing', restarts: streak.length + matched});
 				streak = [];
 				matched = 0;

@@ -137,9 +137,37 @@ describe('change batcher', () => {
 		expect(closed).toEqual([]);
 		await vi.advanceTimersByTimeAsync(1);
 		expect(closed).toEqual([['empty.py', 'empty.py']]);
-		// The next batch may close early again.
+		// The next batch, after a quiet debounce, may close early again.
+		await vi.advanceTimersByTimeAsync(50);
 		batcher.push('full.py');
 		await vi.advanceTimersByTimeAsync(10);
 		expect(closed[1]).toEqual(['full.py']);
+	});
+
+	it('gives no quick window to a batch that opens within the debounce of the last one: a burst is not a save', async () => {
+		const closed: string[][] = [];
+		const batcher = createChangeBatcher<string>({
+			debounceMs: 50,
+			onClose: items => closed.push(items),
+			quick: {quietMs: 5, test: () => true},
+		});
+		// A formatter writing ten files 10 ms apart: the first write looks like a save and closes early...
+		batcher.push('f0.py');
+		await vi.advanceTimersByTimeAsync(5);
+		expect(closed).toEqual([['f0.py']]);
+		// ...and everything after it is one batch that waits the whole debounce.
+		for (let index = 1; index < 10; index++) {
+			await vi.advanceTimersByTimeAsync(5);
+			batcher.push(`f${index}.py`);
+			await vi.advanceTimersByTimeAsync(5);
+		}
+		expect(closed).toHaveLength(1);
+		await vi.advanceTimersByTimeAsync(50);
+		expect(closed).toEqual([['f0.py'], ['f1.py', 'f2.py', 'f3.py', 'f4.py', 'f5.py', 'f6.py', 'f7.py', 'f8.py', 'f9.py']]);
+		// A save after the debounce's worth of quiet is a save again.
+		await vi.advanceTimersByTimeAsync(60);
+		batcher.push('app.py');
+		await vi.advanceTimersByTimeAsync(5);
+		expect(closed.at(-1)).toEqual(['app.py']);
 	});
 });
