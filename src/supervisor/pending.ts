@@ -32,6 +32,8 @@ export interface OpenBatch {
 	generation: number;
 	/** The old app may begin stopping before the batch closes (it is certain to restart and pass). */
 	earlyStop: boolean;
+	/** A file changed while no instance was running: whoever writes them, it is not the app. */
+	whileDown: boolean;
 }
 
 export interface Pending {
@@ -69,8 +71,8 @@ export interface RawChange {
 const combine = (previous: StopReason | undefined, next: StopReason): StopReason => (previous === 'manual' ? 'manual' : next);
 
 /** A raw event: the batch opens (or grows), and every earlier check answer is stale. */
-export const addRawChange = (pending: Pending, change: RawChange, isAppWrite: (path: string) => boolean): Pending => {
-	const batch = pending.batch ?? {paths: new Map<string, OpenPath>(), generation: 0, earlyStop: false};
+export const addRawChange = (pending: Pending, change: RawChange, isAppWrite: (path: string) => boolean, appDown: boolean): Pending => {
+	const batch = pending.batch ?? {paths: new Map<string, OpenPath>(), generation: 0, earlyStop: false, whileDown: false};
 	const known = batch.paths.get(change.path);
 	const entry = change.kind !== 'changed';
 	const open = known
@@ -79,7 +81,11 @@ export const addRawChange = (pending: Pending, change: RawChange, isAppWrite: (p
 	batch.paths.set(change.path, open);
 	// The app's own data files do not make a check's answer about the code stale.
 	const stale = !open.appWrite && pending.check !== 'skipped';
-	return {...pending, batch: {...batch, generation: batch.generation + 1}, check: stale ? 'unchecked' : pending.check};
+	return {
+		...pending,
+		batch: {...batch, generation: batch.generation + 1, whileDown: batch.whileDown || appDown},
+		check: stale ? 'unchecked' : pending.check,
+	};
 };
 
 /** The batch closed: its counted files join what is pending. An early-stopped batch restarts even if nothing is left of it. */

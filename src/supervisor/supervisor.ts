@@ -70,8 +70,11 @@ export type SupervisorOptions = Pick<
 export interface ChangeFilter {
 	/** Whether this change of `path` (seen first at `at` in its batch) is the app's own write. */
 	appWrite(path: string, at: number): boolean;
-	/** A batch closed with these counted files; a probe asks to start the next instance a little later. */
-	batchClosed(paths: readonly string[], firstChangeAt: number): {probeDelayMs?: number};
+	/**
+	 * A batch closed with these counted files (`whileDown`: some changed while no instance ran); a
+	 * probe asks to start the next instance a little later.
+	 */
+	batchClosed(paths: readonly string[], firstChangeAt: number, whileDown: boolean): {probeDelayMs?: number};
 }
 
 export interface SupervisorDeps {
@@ -167,7 +170,8 @@ export class Supervisor {
 	changeSeen(change: RawChange): void {
 		if (this.quitting) return;
 		const wasChecking = this.pending.check === 'running';
-		this.update(addRawChange(this.pending, change, file => this.deps.changeFilter?.appWrite(file, this.now()) ?? false));
+		const down = this.run.kind === 'down' || this.run.kind === 'starting';
+		this.update(addRawChange(this.pending, change, file => this.deps.changeFilter?.appWrite(file, this.now()) ?? false, down));
 		if (wasChecking && this.pending.check !== 'running') this.cancelCheck('newer change');
 		this.considerEarlyStop();
 		this.notify();
@@ -178,6 +182,7 @@ export class Supervisor {
 		if (this.quitting) return;
 		if (this.pending.check === 'running') this.cancelCheck('newer change');
 		const counted = files.filter(file => !this.pending.batch?.paths.get(file.path)?.appWrite);
+		const whileDown = this.pending.batch?.whileDown ?? false;
 		const setAside = files.filter(file => !counted.includes(file)).map(file => file.path);
 		this.update(closeBatch(this.pending, files, firstChangeAt));
 		if (counted.length > 0) this.deps.bus.emit({type: 'watch/changed', batch: ++this.batches, files: counted, firstChangeAt});
@@ -186,6 +191,7 @@ export class Supervisor {
 			const {probeDelayMs} = this.deps.changeFilter?.batchClosed(
 				counted.map(file => file.path),
 				firstChangeAt,
+				whileDown,
 			) ?? {};
 			if (probeDelayMs !== undefined) this.update({...this.pending, notBefore: this.now() + probeDelayMs});
 		}

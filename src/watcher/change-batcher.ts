@@ -10,11 +10,11 @@
 //
 // A burst is not a save. A formatter, a generator or a save-all on a slow disk writes files 5-30 ms
 // apart: each write alone looks like a single save, and closing on the short quick window would
-// restart once per write. So the quick window is only for a batch that opens after the debounce's
-// worth of quiet since the previous batch closed; one that opens sooner is the same burst going on
-// and waits the whole debounce. At most two restarts for a burst, then: the first write's, and one
-// for everything after it (and only one when the old app takes longer to stop than the gap,
-// because the first start waits for the second batch to close).
+// restart once per write. So a batch that opens soon after the previous one closed (within
+// BURST_WINDOW debounces) is the same burst going on: it gets no quick window, and waits twice the
+// debounce, since a loaded machine stretches a writer's gaps past the debounce now and then. At most
+// two restarts for a burst, then: the first write's, and one for everything after it (only one when
+// the old app takes longer to stop than the gap: the first start waits for the second batch).
 //
 // Quiet must be seen, not assumed. A timer that fires late means devtui was not running (a loaded
 // machine, a CPU quota, a long garbage collection): the writer may have been frozen with it, or its
@@ -29,6 +29,9 @@ export interface ChangeBatcher<T> {
 }
 
 export const maxBatchWaitMs = (debounceMs: number): number => Math.max(2000, 10 * debounceMs);
+
+/** A batch that opens within this many debounces of the previous one's close is part of a burst. */
+export const BURST_WINDOW = 4;
 
 export const LARGE_BATCH_FILES = 100;
 export const LARGE_BATCH_QUIET_MS = 300;
@@ -73,6 +76,8 @@ export const createChangeBatcher = <T>({
 	let generation = 0;
 	// The open batch was refused the quick window: it waits the whole debounce.
 	let quickDenied = false;
+	// The open batch continues a burst: it waits twice the debounce.
+	let inBurst = false;
 	let lastClosedAt = Number.NEGATIVE_INFINITY;
 
 	const close = () => {
@@ -87,9 +92,9 @@ export const createChangeBatcher = <T>({
 	const isLarge = () => keys.size >= LARGE_BATCH_FILES;
 	const isQuick = () => quick !== undefined && !quickDenied && items.length === 1 && quick.test(items[0]!) && quick.quietMs < debounceMs;
 	const quietMs = () => {
-		if (isLarge()) return Math.max(debounceMs, LARGE_BATCH_QUIET_MS);
+		if (isLarge()) return Math.max(debounceMs * (inBurst ? 2 : 1), LARGE_BATCH_QUIET_MS);
 		if (isQuick()) return quick!.quietMs;
-		return debounceMs;
+		return inBurst ? 2 * debounceMs : debounceMs;
 	};
 	const capAt = () => openedAt + (isLarge() ? Math.min(MAX_CAP_MS, maxWaitMs + keys.size) : maxWaitMs);
 
@@ -133,8 +138,9 @@ export const createChangeBatcher = <T>({
 			generation++;
 			if (items.length === 0) {
 				openedAt = now();
-				// Still the burst the last batch came from: no quick window for this one.
-				quickDenied = openedAt - lastClosedAt < debounceMs;
+				// Still the burst the last batch came from: no quick window for this one, and a longer quiet.
+				inBurst = openedAt - lastClosedAt < BURST_WINDOW * debounceMs;
+				quickDenied = inBurst;
 			}
 			if (timer !== undefined) clearTimeout(timer);
 			items.push(item);

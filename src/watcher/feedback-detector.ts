@@ -14,7 +14,9 @@
 //    shifted by a random delay well beyond the tolerance. The app's write moves with the start; a
 //    person's does not. Only if the changes after two shifted starts in a row still come at the same
 //    delay is the file set aside. A change made while the instance is already stopping is nobody's
-//    evidence: it joins the restart under way.
+//    evidence: it joins the restart under way. And a batch in which files changed while no instance
+//    was running at all (a formatter or a generator still writing through the restart) proves the
+//    writer is not the app: the streak starts over.
 //
 // A file set aside restarts nothing while the app writes it: soon after a start, or while it keeps
 // changing (a log written every 100 ms). Once the app has gone quiet on it, an edit restarts as
@@ -126,11 +128,11 @@ export const createFeedbackDetector = ({
 			}
 			return true;
 		},
-		batchClosed(files, firstChangeAt) {
+		batchClosed(files, firstChangeAt, whileDown) {
 			const delay = start === undefined ? -1 : firstChangeAt - start.at;
 			const wasProbing = probing;
 			probing = false;
-			if (!soonAfterStart(firstChangeAt) || delay < 0) {
+			if (!soonAfterStart(firstChangeAt) || delay < 0 || whileDown) {
 				streak = [];
 				matched = 0;
 				return {};

@@ -102,7 +102,8 @@ describe('change batcher', () => {
 		batcher.push('app.py');
 		vi.advanceTimersByTime(10);
 		expect(closed).toEqual([['app.py']]);
-		// Two items: the whole debounce, from the last one.
+		// Two items (once the burst window after the last batch has passed): the whole debounce, from the last one.
+		vi.advanceTimersByTime(200);
 		batcher.push('a.py');
 		vi.advanceTimersByTime(5);
 		batcher.push('b.py');
@@ -111,6 +112,7 @@ describe('change batcher', () => {
 		vi.advanceTimersByTime(1);
 		expect(closed[1]).toEqual(['a.py', 'b.py']);
 		// One item that is not quick (an added file may yet turn out to be a temp file): the debounce.
+		vi.advanceTimersByTime(200);
 		batcher.push('new.tmp');
 		vi.advanceTimersByTime(49);
 		expect(closed).toHaveLength(2);
@@ -137,14 +139,14 @@ describe('change batcher', () => {
 		expect(closed).toEqual([]);
 		await vi.advanceTimersByTimeAsync(1);
 		expect(closed).toEqual([['empty.py', 'empty.py']]);
-		// The next batch, after a quiet debounce, may close early again.
-		await vi.advanceTimersByTimeAsync(50);
+		// The next batch, once the burst window has passed, may close early again.
+		await vi.advanceTimersByTimeAsync(200);
 		batcher.push('full.py');
 		await vi.advanceTimersByTimeAsync(10);
 		expect(closed[1]).toEqual(['full.py']);
 	});
 
-	it('gives no quick window to a batch that opens within the debounce of the last one: a burst is not a save', async () => {
+	it('gives no quick window to a batch that opens soon after the last one, and twice the debounce: a burst is not a save', async () => {
 		const closed: string[][] = [];
 		const batcher = createChangeBatcher<string>({
 			debounceMs: 50,
@@ -162,10 +164,17 @@ describe('change batcher', () => {
 			await vi.advanceTimersByTimeAsync(5);
 		}
 		expect(closed).toHaveLength(1);
-		await vi.advanceTimersByTimeAsync(50);
-		expect(closed).toEqual([['f0.py'], ['f1.py', 'f2.py', 'f3.py', 'f4.py', 'f5.py', 'f6.py', 'f7.py', 'f8.py', 'f9.py']]);
-		// A save after the debounce's worth of quiet is a save again.
-		await vi.advanceTimersByTimeAsync(60);
+		// A gap longer than the debounce inside the burst (a loaded machine) does not split it...
+		await vi.advanceTimersByTimeAsync(70);
+		expect(closed).toHaveLength(1);
+		batcher.push('f0.py');
+		// ...and it closes after twice the debounce of quiet.
+		await vi.advanceTimersByTimeAsync(99);
+		expect(closed).toHaveLength(1);
+		await vi.advanceTimersByTimeAsync(1);
+		expect(closed).toEqual([['f0.py'], ['f1.py', 'f2.py', 'f3.py', 'f4.py', 'f5.py', 'f6.py', 'f7.py', 'f8.py', 'f9.py', 'f0.py']]);
+		// A save once the burst window has passed is a save again.
+		await vi.advanceTimersByTimeAsync(200);
 		batcher.push('app.py');
 		await vi.advanceTimersByTimeAsync(5);
 		expect(closed.at(-1)).toEqual(['app.py']);
