@@ -1,6 +1,6 @@
 // The path a user takes: the packed tarball installed into an empty project, then `npx devtui`.
 
-import {execFileSync, spawn} from 'node:child_process';
+import {execFileSync, spawn, spawnSync} from 'node:child_process';
 import {mkdtempSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,10 +15,11 @@ const npm = (args: string[], cwd: string) =>
 let work: string;
 let tarball: string;
 let packedFiles: string[];
+let installOutput: string;
 
 beforeAll(() => {
 	work = mkdtempSync(path.join(os.tmpdir(), 'devtui-pack-'));
-	// The build already ran (npm test builds first), so skip the prepare script here.
+	// The build already ran (npm test builds first), so skip the prepack script here.
 	const [info] = JSON.parse(npm(['pack', '--json', '--ignore-scripts', '--pack-destination', work], repoRoot)) as Array<{
 		filename: string;
 		files: Array<{path: string}>;
@@ -28,7 +29,13 @@ beforeAll(() => {
 	const project = path.join(work, 'project');
 	execFileSync('mkdir', ['-p', project]);
 	writeFileSync(path.join(project, 'package.json'), JSON.stringify({name: 'someone-elses-app', version: '1.0.0', private: true}));
-	npm(['install', '--prefer-offline', '--no-package-lock', tarball], project);
+	const install = spawnSync('npm', ['install', '--prefer-offline', '--no-package-lock', tarball], {
+		cwd: project,
+		encoding: 'utf8',
+		env: {...process.env, npm_config_fund: 'false', npm_config_audit: 'false'},
+	});
+	if (install.status !== 0) throw new Error(`npm install failed: ${install.stderr}`);
+	installOutput = `${install.stdout}\n${install.stderr}`;
 }, 240_000);
 
 afterAll(() => {
@@ -42,6 +49,14 @@ describe('the packed tarball', () => {
 		expect(packedFiles).toContain('README.md');
 		const forbidden = packedFiles.filter(file => /^(test|bench|\.ci|examples|screenshots)\/|\.tsx?$|tsconfig|vitest/.test(file) && !file.endsWith('.d.ts'));
 		expect(forbidden).toEqual([]);
+	});
+
+	it('runs no script of its own when installed (the build happens in prepack), so npm has nothing to warn about', () => {
+		const manifest = JSON.parse(execFileSync('tar', ['-xOzf', tarball, 'package/package.json'], {encoding: 'utf8'})) as {scripts?: Record<string, string>};
+		const installTime = ['preinstall', 'install', 'postinstall', 'prepare'].filter(name => manifest.scripts?.[name] !== undefined);
+		expect(installTime).toEqual([]);
+		expect(manifest.scripts?.prepack).toBeDefined();
+		expect(installOutput).not.toMatch(/install-scripts|prepare/);
 	});
 
 	it('installs into an empty project where `npx devtui --version` works', () => {
