@@ -23,7 +23,13 @@ export type ForceKillReason = 'timeout' | 'manual' | 'quit';
 
 export type OutputStream = 'stdout' | 'stderr';
 
-export type ReadySource = 'client' | 'pattern' | 'port' | 'spawn';
+/**
+ * How devtui knows the app is serving: its client said so, a line matched --ready-pattern, --ready-port
+ * accepted a connection, one of its processes started listening on a TCP port ('listening'), or it
+ * sent READY=1 over sd_notify ('notify'). 'spawn' (ready at spawn, claimed without evidence) is on
+ * its way out; the dashboard treats it as readiness unknown.
+ */
+export type ReadySource = 'client' | 'pattern' | 'port' | 'listening' | 'notify' | 'spawn';
 
 export type StateProblem = 'missing' | 'stale' | 'truncated' | 'corrupt' | 'no-marker' | 'not-a-file' | 'too-large' | 'unreadable';
 
@@ -77,6 +83,36 @@ export interface CheckFailure {
 	output: string[];
 	/** Changed files its output names. */
 	blamed: string[];
+	/** The interpreter the check ran (the Python compile check: the app's own, e.g. /usr/bin/python3). */
+	interpreter?: string;
+}
+
+/** Why devtui believes the app writes a watched file itself. */
+export type FeedbackEvidence = 'open-for-writing' | 'restart-timing';
+
+/**
+ * A watched file set aside: its changes no longer restart the app, because the app writes it
+ * itself. `pid` is the app process seen with it open for writing; `restarts` how many restarts
+ * in a row it changed right after the start.
+ */
+export interface FeedbackLoop {
+	file: string;
+	evidence: FeedbackEvidence;
+	pid?: number;
+	restarts: number;
+	batches?: undefined;
+}
+
+/**
+ * Transitional: the earlier shape (restarts held as a whole after `batches` restarts in a row).
+ * Remove once the core emits FeedbackLoop; the dashboard reads both.
+ */
+export interface LegacyFeedbackLoop {
+	file: string;
+	batches: number;
+	evidence?: undefined;
+	pid?: undefined;
+	restarts?: undefined;
 }
 
 interface EventPayloads {
@@ -86,8 +122,8 @@ interface EventPayloads {
 	'watch/error': {message: string};
 	/** A batch of changes closed: the quiet time passed with no further change. */
 	'watch/changed': {batch: number; files: ChangedFile[]; firstChangeAt: number};
-	/** The app keeps rewriting a watched file right after it starts; restarts are held. */
-	'watch/feedback-loop': {file: string; batches: number};
+	/** The app writes a watched file itself: that file no longer restarts it (see FeedbackLoop). */
+	'watch/feedback-loop': FeedbackLoop | LegacyFeedbackLoop;
 	/** The supervisor moved to another state. */
 	'supervisor/state': {state: SupervisorState; previous: SupervisorState};
 	/** Automatic restarts were held (postponed) or released; `pending` are the changes waiting. */
@@ -131,8 +167,12 @@ interface EventPayloads {
 	'run/output': {pid: number; stream: OutputStream; lines: string[]};
 	/** The app said hello on the control channel. */
 	'app/hello': {pid: number; restart: number; client: string};
-	/** The app is serving. `source` says how devtui knows. */
-	'app/ready': {pid: number; restart: number; source: ReadySource; bootMs: number};
+	/** The app is serving. `source` says how devtui knows; `port` is the one it listens on ('listening'). */
+	'app/ready': {pid: number; restart: number; source: ReadySource; bootMs: number; port?: number};
+	/** The instance started, and nothing tells when it serves (no client, port or pattern): no boot time is claimed. */
+	'app/readiness-unknown': {pid: number; restart: number; afterMs: number};
+	/** The app's own status line (sd_notify STATUS=). */
+	'app/status': {pid: number; status: string};
 	/** One of the app's own shutdown (or startup) phases began or ended. */
 	'app/phase': {pid: number; name: string; event: 'start' | 'end'; ok?: boolean; error?: string};
 	/** The app asked for more time before the force kill; `grantedMs` is after the cap. */
@@ -150,7 +190,13 @@ interface EventPayloads {
 	/** devtui bound the --listen sockets; every instance gets them from fd 3 on. */
 	'socket/listening': {sockets: HeldSocket[]};
 	/** The app said (through a client helper) that it serves on the sockets it was handed. */
-	'socket/taken': {pid: number; names: string[]; restart?: number};
+	'socket/taken': {
+		pid: number;
+		names: string[];
+		restart?: number;
+		/** How devtui knows: the client said so, or an app process holds the socket and is accepting on it. */
+		via?: 'client' | 'accepting';
+	};
 	/** Connections waiting in the held sockets' backlog (sampled while they are not 0, and when they drain). */
 	'socket/waiting': {
 		waiting: number;
@@ -184,6 +230,8 @@ interface EventPayloads {
 	'check/cancelled': {reason: string};
 	/** A restart finished (the new instance is ready, or it failed): its whole timeline. */
 	'restart/completed': {timeline: RestartTimeline};
+	/** One-time advice from devtui about how it runs the app (e.g. an inner reloader it turned off). */
+	'devtui/notice': {message: string};
 	/** devtui is quitting; `force` after a second Ctrl-C. */
 	'devtui/quitting': {force: boolean; reason: string};
 }
