@@ -22,8 +22,11 @@ export const formatSpan = (ms: number): string => {
 	return `${Math.floor(seconds / 3600)}h ${pad2(Math.floor((seconds % 3600) / 60))}m`;
 };
 
-/** Whole seconds left, rounded up, so "0s" only shows once the moment has come. */
-export const formatCountdown = (ms: number): string => `${Math.max(0, Math.ceil(ms / 1000))}s`;
+/**
+ * Time left, in whole seconds rounded down ("2s" with 2.2 s left: a countdown must never promise
+ * more time than there is), and "<1s" in the last second.
+ */
+export const formatCountdown = (ms: number): string => (ms < 1000 ? '<1s' : `${Math.floor(ms / 1000)}s`);
 
 
 /** Local time of day, HH:MM:SS. */
