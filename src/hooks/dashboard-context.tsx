@@ -1,5 +1,5 @@
 // The dashboard's contexts: the store (state in), the commands (intent out, to the core), and
-// the log formatter with the rows it makes at a width. Components reach them only through the
+// the log entries' rows at a width (the formatter's lines, wrapped). Components reach them only through the
 // accessor hooks, which throw outside a provider so a missing provider is a clear error, not a
 // silent default.
 
@@ -25,8 +25,6 @@ const StoreContext = createContext<DashboardStore | undefined>(undefined);
 StoreContext.displayName = 'DashboardStoreContext';
 const CommandsContext = createContext<DashboardCommands | undefined>(undefined);
 CommandsContext.displayName = 'DashboardCommandsContext';
-const FormatContext = createContext<LogFormatter | undefined>(undefined);
-FormatContext.displayName = 'LogFormatContext';
 const RowsContext = createContext<LogRowsFor | undefined>(undefined);
 RowsContext.displayName = 'LogRowsContext';
 
@@ -42,9 +40,7 @@ export const DashboardProvider = ({store, commands, formatLog, children}: Dashbo
 	return (
 		<StoreContext.Provider value={store}>
 			<CommandsContext.Provider value={commands}>
-				<FormatContext.Provider value={formatLog}>
-					<RowsContext.Provider value={rows}>{children}</RowsContext.Provider>
-				</FormatContext.Provider>
+				<RowsContext.Provider value={rows}>{children}</RowsContext.Provider>
 			</CommandsContext.Provider>
 		</StoreContext.Provider>
 	);
@@ -58,8 +54,6 @@ const required = <T,>(value: T | undefined, name: string): T => {
 export const useStore = (): DashboardStore => required(useContext(StoreContext), 'useStore');
 
 export const useCommands = (): DashboardCommands => required(useContext(CommandsContext), 'useCommands');
-
-export const useLogFormatter = (): LogFormatter => required(useContext(FormatContext), 'useLogFormatter');
 
 /** The log entries' rows at a width (formatted, then wrapped): one cache for the pane and the keys that scroll it. */
 export const useLogRows = (): LogRowsFor => required(useContext(RowsContext), 'useLogRows');

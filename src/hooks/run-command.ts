@@ -62,17 +62,17 @@ export const runCommand = (resolved: Resolved, target: CommandTarget): void => {
 		case 'focusPrevious':
 			return dispatch({type: 'ui/focus', step: -1});
 		case 'up':
-			return dispatch({type: 'ui/scroll', by: -1, page});
+			return dispatch({type: 'ui/scroll', by: -1});
 		case 'down':
-			return dispatch({type: 'ui/scroll', by: 1, page});
+			return dispatch({type: 'ui/scroll', by: 1});
 		case 'pageUp':
-			return dispatch({type: 'ui/scroll', by: -page, page});
+			return dispatch({type: 'ui/scroll', by: -page});
 		case 'pageDown':
-			return dispatch({type: 'ui/scroll', by: page, page});
+			return dispatch({type: 'ui/scroll', by: page});
 		case 'home':
-			return dispatch({type: 'ui/scroll-to', edge: 'start', page});
+			return dispatch({type: 'ui/scroll-to', edge: 'start'});
 		case 'end':
-			return dispatch({type: 'ui/scroll-to', edge: 'end', page});
+			return dispatch({type: 'ui/scroll-to', edge: 'end'});
 		case 'toggle':
 			if (target.getState().ui.browser.open) return chooseSnapshot(target);
 			return dispatch({type: 'ui/tree-toggle'});

@@ -1,5 +1,6 @@
 // What the dashboard itself (keys, the clock, loaders) tells the store, beside the core's events.
-// Scroll amounts come from the caller, which knows the pane's height; the reducer knows no layout.
+// Scroll amounts come from the caller, which knows the pane's height (and, for the logs, its rows);
+// the reducer knows no layout.
 
 import type {StatePreview} from '../state/state-preview-types.js';
 import type {SupervisorEvent} from '../supervisor/events.js';
@@ -11,9 +12,9 @@ export type UiAction =
 	| {type: 'ui/focus-pane'; pane: PaneId}
 	| {type: 'ui/help'; open?: boolean}
 	/** Moves the focused pane's cursor or rows (not the logs: see ui/log-view): negative is up. */
-	| {type: 'ui/scroll'; by: number; page?: number}
+	| {type: 'ui/scroll'; by: number}
 	/** Home or End of the focused pane (not the logs). */
-	| {type: 'ui/scroll-to'; edge: 'start' | 'end'; page: number}
+	| {type: 'ui/scroll-to'; edge: 'start' | 'end'}
 	/** Where the log view is now, worked out in display rows by whoever moved it (log-view.ts). */
 	| {type: 'ui/log-view'; view: LogView}
 	/** App lines wrap, or take one row each. */

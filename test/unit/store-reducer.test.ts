@@ -217,7 +217,7 @@ describe('the reducer folds the dashboard actions', () => {
 		state = reduce(state, {type: 'ui/scroll', by: 1000});
 		expect(state.ui.tree.cursor).toBe(6);
 		// A scalar does not expand.
-		expect(reduce(reduce(state, {type: 'ui/scroll-to', edge: 'start', page: 5}), {type: 'ui/tree-toggle'}).ui.tree.expanded).toEqual({});
+		expect(reduce(reduce(state, {type: 'ui/scroll-to', edge: 'start'}), {type: 'ui/tree-toggle'}).ui.tree.expanded).toEqual({});
 	});
 
 	it('moves the snapshot cursor while the browser is open', () => {

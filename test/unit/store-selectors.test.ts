@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {displayPath, formatCount, formatCountdown, formatMs, formatSpan} from '../../src/store/format.js';
+import {displayPath, formatCount, formatCountdown, formatMs} from '../../src/store/format.js';
 import {computeLayout, pageSize, windowStart} from '../../src/store/layout.js';
 import {createLogFormatter, parsePinoLine} from '../../src/store/log-lines.js';
 import {filterEntries, visibleLogRows, type LogRows} from '../../src/store/log-view.js';
@@ -160,7 +160,6 @@ describe('the timeline bars', () => {
 describe('format and layout', () => {
 	it('write durations, sizes and counts briefly', () => {
 		expect([0, 820, 1420, 12_340, 125_000, 3_720_000].map(formatMs)).toEqual(['0ms', '820ms', '1.42s', '12.3s', '2m05s', '1h02m']);
-		expect([4000, 192_000, 3_720_000].map(formatSpan)).toEqual(['4s', '3m 12s', '1h 02m']);
 		// Rounded down, never promising more time than there is: 2.2 s left is "2s".
 		expect([7200, 7999, 2200, 1000, 999, 0, -5].map(formatCountdown)).toEqual(['7s', '7s', '2s', '1s', '<1s', '<1s', '<1s']);
 		expect(formatCount(1234567)).toBe('1,234,567');
