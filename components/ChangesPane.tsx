@@ -1,12 +1,16 @@
 // The files behind the current or last restart (+ added, ~ changed, - removed), or, while
 // restarts are held, the changes waiting for the one restart the release will cause, or the files
-// a pre-restart check is looking at (those it blamed for a failure first, marked).
+// a pre-restart check is looking at (those it blamed for a failure first, marked). Below them, the
+// files set aside as the app's own writes: why, and the way out.
 
 import {Box, Text} from 'ink';
 import type {ChangeKind} from '../src/supervisor/events.js';
+import {NOTICE_MS} from '../src/store/clock.js';
 import {formatClock, plural} from '../src/store/format.js';
 import {blamedFirst, type CheckView} from '../src/store/listen-check-view.js';
 import type {ChangesView} from '../src/store/selectors.js';
+import {evidenceText, wayOutText} from '../src/store/set-aside.js';
+import type {SetAsideFile} from '../src/store/state.js';
 import {PaneTitle} from './PaneTitle.js';
 import {glyphs, toneColor, type Tone} from './theme.js';
 
@@ -14,6 +18,10 @@ export interface ChangesPaneProps {
 	view: ChangesView;
 	/** A check running or failed: its files replace the view's. */
 	check?: CheckView;
+	/** Files whose changes no longer restart the app (the app writes them), newest first. */
+	setAside?: readonly SetAsideFile[];
+	/** While the newest set-aside is news (a notice's time), it shows why and the way out. */
+	now?: number;
 	/** First row shown (the pane scrolls when focused). */
 	top: number;
 	focused: boolean;
@@ -47,14 +55,40 @@ const checkTitle = (check: CheckView): {title: string; detail: string; tone: Ton
 	return {title: 'Changes', detail: blamed > 0 ? `${blamed} of ${check.files.length} blamed` : 'check failed', tone: 'error'};
 };
 
-export const ChangesPane = ({view: changes, check, top, focused, width, height}: ChangesPaneProps) => {
+interface AsideRow {
+	key: string;
+	text: string;
+	tone: Tone;
+}
+
+// While the newest is news: it with its evidence and the way out, then the others a row each.
+// Afterwards (they stay set aside for the session) one row names them all, so they do not take
+// the pane from the changes for good. The log has each one's whole story.
+const asideRows = (files: readonly SetAsideFile[], now: number): AsideRow[] => {
+	const [newest] = files;
+	if (!newest) return [];
+	if (now - newest.at >= NOTICE_MS) {
+		const text = files.length === 1 ? `${newest.file} set aside` : `${plural(files.length, 'file')} set aside: ${files.map(entry => entry.file).join(', ')}`;
+		return [{key: 'aside', text: ` ${glyphs.setAside} ${text}`, tone: 'warn'}];
+	}
+	return files.flatMap((entry, index): AsideRow[] => {
+		const head: AsideRow = {key: `${entry.file}:file`, text: ` ${glyphs.setAside} ${entry.file} set aside: the app writes it`, tone: 'warn'};
+		if (index > 0) return [head];
+		return [head, {key: `${entry.file}:why`, text: `   ${evidenceText(entry, true)}`, tone: 'dim'}, {key: `${entry.file}:out`, text: `   ${wayOutText(entry, true)}`, tone: 'accent'}];
+	});
+};
+
+export const ChangesPane = ({view: changes, check, setAside = [], now = 0, top, focused, width, height}: ChangesPaneProps) => {
 	const blamed = check?.status === 'failed' ? check.failure.blamed : [];
 	const view: ChangesView = check ? {mode: 'restart', files: blamedFirst(check.files, blamed)} : changes;
 	const {title, detail, tone} = check ? checkTitle(check) : titleOf(view);
-	const rows = Math.max(0, height - 1);
+	const inner = Math.max(0, height - 1);
+	// The set-aside files take the bottom rows; the changes what is left.
+	const aside = asideRows(setAside, now).slice(0, inner);
+	const rows = inner - aside.length;
 	const first = Math.min(top, Math.max(0, view.files.length - rows));
-	const overflow = view.files.length - first > rows;
-	const shown = view.files.slice(first, first + (overflow ? rows - 1 : rows));
+	const overflow = rows > 0 && view.files.length - first > rows;
+	const shown = rows > 0 ? view.files.slice(first, first + (overflow ? rows - 1 : rows)) : [];
 	return (
 		<Box flexDirection="column" width={width} height={height} overflow="hidden">
 			<PaneTitle title={title} detail={detail} detailTone={tone} focused={focused} width={width} />
@@ -72,6 +106,12 @@ export const ChangesPane = ({view: changes, check, top, focused, width, height}:
 				</Box>
 			))}
 			{overflow ? <Text dimColor>{`   … ${plural(view.files.length - first - shown.length, 'more file')}`}</Text> : null}
+			{aside.length > 0 ? <Box flexGrow={1} /> : null}
+			{aside.map(row => (
+				<Text key={row.key} wrap="truncate-end" color={toneColor(row.tone)} dimColor={row.tone === 'dim'}>
+					{row.text}
+				</Text>
+			))}
 		</Box>
 	);
 };

@@ -4,7 +4,7 @@
 
 import {Box, Text} from 'ink';
 import {formatMs} from '../src/store/format.js';
-import {highlightBlamed, outputRows, type CheckView} from '../src/store/listen-check-view.js';
+import {checkName, highlightBlamed, outputRows, type CheckView} from '../src/store/listen-check-view.js';
 import {PaneTitle} from './PaneTitle.js';
 import {glyphs, theme} from './theme.js';
 
@@ -31,7 +31,7 @@ export const CheckPanel = ({check, focused, width, height}: CheckPanelProps) => 
 	const nextText = <Text color={theme.accent}>{oneRow ? ` ·${next}` : next}</Text>;
 	return (
 		<Box flexDirection="column" width={width} height={height} overflow="hidden">
-			<PaneTitle title="Check failed" detail={failure.check} detailTone="error" focused={focused} width={width} />
+			<PaneTitle title="Check failed" detail={checkName(failure)} detailTone="error" focused={focused} width={width} />
 			<Text wrap="truncate-end">
 				<Text color={check.serving ? theme.status.ok : theme.status.warn}>{state}</Text>
 				<Text dimColor>{how}</Text>

@@ -1,21 +1,22 @@
-// The whole screen for a given layout: reads the state once and hands each pane its slice.
+// The whole screen for a given layout: reads the state once and hands each pane its slice; which
+// panel or message wins a place is the selectors' decision (src/store/screen.ts).
 
 import {Box} from 'ink';
-import {useLogFormatter} from '../src/hooks/dashboard-context.js';
+import {useLogRows} from '../src/hooks/dashboard-context.js';
 import {useDashboard} from '../src/hooks/use-dashboard.js';
 import {footerHints, keyContextOf} from '../src/keymap.js';
-import type {Layout} from '../src/store/layout.js';
+import {logTextWidth, type Layout} from '../src/store/layout.js';
 import {paneCheck, socketView} from '../src/store/listen-check-view.js';
 import {filterEntries} from '../src/store/log-view.js';
-import {appStatus, countdown, shownTimeline, stateAgeMs, uptimeMs, visibleChanges} from '../src/store/selectors.js';
+import {headerMessage, topPanel} from '../src/store/screen.js';
+import {appStatus, countdown, shownTimeline, stateAgeMs, statusDetail, uptimeMs, visibleChanges} from '../src/store/selectors.js';
 import {flattenPreview} from '../src/store/state-tree.js';
-import {NOTICE_MS} from '../src/store/clock.js';
 import type {DashboardState} from '../src/store/state.js';
 import {ChangesPane} from './ChangesPane.js';
 import {CheckPanel} from './CheckPanel.js';
 import {CrashPanel} from './CrashPanel.js';
 import {Footer} from './Footer.js';
-import {Header, type HeaderProps} from './Header.js';
+import {Header} from './Header.js';
 import {HelpOverlay} from './HelpOverlay.js';
 import {HistoryList} from './HistoryList.js';
 import {InspectorPane} from './InspectorPane.js';
@@ -24,38 +25,28 @@ import {TimelinePane} from './TimelinePane.js';
 import {theme} from './theme.js';
 
 
-const headerMessage = (state: DashboardState): HeaderProps['message'] => {
-	if (state.quitting) return {tone: 'warn', text: state.quitting.force ? 'force-quitting…' : 'quitting… (q again force-kills)'};
-	if (state.notice && state.now - state.notice.at < NOTICE_MS) return {tone: state.notice.level, text: state.notice.text};
-	if (state.chosenSnapshot) return {tone: 'accent', text: `next start loads ${state.chosenSnapshot}`};
-	return undefined;
-};
-
 const Top = ({state, layout}: {state: DashboardState; layout: Layout}) => {
 	const {top} = layout;
 	const focus = state.ui.focus;
 	const shown = shownTimeline(state);
-	const crashed = state.supervisor === 'crashed' && (state.crash !== undefined || state.spawnFailure !== undefined);
-	const check = paneCheck(state);
-	// A check that failed after the crash (the fix did not compile) is the newer news.
-	const crashAt = state.crash?.at ?? state.spawnFailure?.at ?? 0;
-	const failedCheck = check?.status === 'failed' && !(crashed && crashAt > check.at) ? check : undefined;
+	const panel = topPanel(state);
 	return (
 		<Box height={top.height} width={layout.width}>
 			<Box flexDirection="column" width={top.leftWidth} height={top.height}>
-				<ChangesPane view={visibleChanges(state)} check={check} top={state.ui.changesTop} focused={focus === 'changes'} width={top.leftWidth} height={top.changesHeight} />
+				<ChangesPane view={visibleChanges(state)} check={paneCheck(state)} setAside={state.setAside} now={state.now} top={state.ui.changesTop} focused={focus === 'changes'} width={top.leftWidth} height={top.changesHeight} />
 				<HistoryList history={state.history} top={state.ui.historyTop} focused={focus === 'timeline'} width={top.leftWidth} height={top.historyHeight} />
 			</Box>
 			<Box width={1} height={top.height} borderStyle="single" borderTop={false} borderBottom={false} borderRight={false} borderColor={theme.rule} />
-			{failedCheck ? (
-				<CheckPanel check={failedCheck} focused={focus === 'timeline'} width={top.rightWidth} height={top.height} />
-			) : crashed ? (
+			{panel.kind === 'check' ? (
+				<CheckPanel check={panel.check} focused={focus === 'timeline'} width={top.rightWidth} height={top.height} />
+			) : panel.kind === 'crash' ? (
 				<CrashPanel crash={state.crash} spawnFailure={state.spawnFailure} now={state.now} focused={focus === 'timeline'} width={top.rightWidth} height={top.height} />
 			) : (
 				<TimelinePane
 					timeline={shown?.timeline}
 					live={shown?.live ?? false}
 					stopped={shown?.stopped ?? false}
+					readinessUnknown={shown?.readinessUnknown ?? false}
 					countdown={countdown(state)}
 					now={state.now}
 					focused={focus === 'timeline'}
@@ -68,7 +59,7 @@ const Top = ({state, layout}: {state: DashboardState; layout: Layout}) => {
 };
 
 const Bottom = ({state, layout}: {state: DashboardState; layout: Layout}) => {
-	const format = useLogFormatter();
+	const logRows = useLogRows();
 	const {bottom} = layout;
 	const {ui} = state;
 	const showLogs = bottom.split || ui.bottom === 'logs';
@@ -81,7 +72,8 @@ const Bottom = ({state, layout}: {state: DashboardState; layout: Layout}) => {
 					total={state.logs.entries.length}
 					view={ui.log}
 					filter={ui.filter}
-					format={format}
+					rows={logRows(logTextWidth(bottom.logsWidth), ui.wrap)}
+					wrap={ui.wrap}
 					focused={ui.focus === 'logs'}
 					width={bottom.logsWidth}
 					height={bottom.height}
@@ -117,6 +109,7 @@ export const Dashboard = ({layout}: {layout: Layout}) => {
 		<Box flexDirection="column" width={width} height={layout.height}>
 			<Header
 				status={appStatus(state)}
+				detail={statusDetail(state)}
 				command={state.command}
 				pid={state.pid}
 				uptimeMs={uptimeMs(state)}

@@ -1,4 +1,5 @@
-// The keys that work right now, as many as fit; "? help" always shows, since it lists the rest.
+// The keys that work right now, as many as fit; "q quit" and "? help" always show: the way out,
+// and the list of the rest.
 
 import {Box, Text} from 'ink';
 import type {Hint} from '../src/keymap.js';
@@ -11,18 +12,17 @@ export interface FooterProps {
 
 const cellWidth = (hint: Hint): number => hint.label.length + 1 + hint.hint.length + 2;
 
-/** The hints that fit in `width`, keeping the last one (help) whatever else is dropped. */
+/** The hints that fit in `width`, in order of relevance, keeping the ones marked `keep` whatever else is dropped. */
 export const fitHints = (hints: Hint[], width: number): Hint[] => {
-	const last = hints.at(-1);
-	if (!last) return [];
-	let room = width - 1 - cellWidth(last);
-	const kept: Hint[] = [];
-	for (const hint of hints.slice(0, -1)) {
+	let room = width - 1 - hints.filter(hint => hint.keep).reduce((sum, hint) => sum + cellWidth(hint), 0);
+	const shown = new Set<Hint>();
+	for (const hint of hints) {
+		if (hint.keep) continue;
 		if (cellWidth(hint) > room) break;
 		room -= cellWidth(hint);
-		kept.push(hint);
+		shown.add(hint);
 	}
-	return [...kept, last];
+	return hints.filter(hint => hint.keep || shown.has(hint));
 };
 
 export const Footer = ({hints, width}: FooterProps) => (

@@ -11,6 +11,8 @@ import {glyphs, statusTone, toneColor, type Tone} from './theme.js';
 
 export interface HeaderProps {
 	status: AppStatus;
+	/** Beside the status: readiness unknown, the app's own status line (sd_notify STATUS=). Cut to a share of the row. */
+	detail?: string;
 	command: string[];
 	pid?: number;
 	uptimeMs?: number;
@@ -26,7 +28,15 @@ export interface HeaderProps {
 	width: number;
 }
 
-export const Header = ({status, command, pid, uptimeMs, restart, watchPaths, polling, watchReady = true, socket, message, width}: HeaderProps) => {
+// The detail gets at most this share of the row, so the command stays in view.
+const DETAIL_SHARE = 0.25;
+
+const cut = (text: string, columns: number): string => {
+	const chars = [...text];
+	return chars.length <= columns ? text : `${chars.slice(0, Math.max(0, columns - 1)).join('')}…`;
+};
+
+export const Header = ({status, detail, command, pid, uptimeMs, restart, watchPaths, polling, watchReady = true, socket, message, width}: HeaderProps) => {
 	const facts = [
 		pid === undefined ? undefined : `pid ${pid}`,
 		uptimeMs === undefined ? undefined : `up ${formatCoarseSpan(uptimeMs)}`,
@@ -42,6 +52,11 @@ export const Header = ({status, command, pid, uptimeMs, restart, watchPaths, pol
 						{status.padEnd(9)}
 					</Text>
 				</Box>
+				{detail ? (
+					<Box flexShrink={0}>
+						<Text color={color} dimColor>{`${cut(detail, Math.max(8, Math.floor(width * DETAIL_SHARE)))} · `}</Text>
+					</Box>
+				) : null}
 				<Box flexGrow={1} flexShrink={1}>
 					<Text wrap="truncate-end">{command.join(' ')}</Text>
 				</Box>

@@ -17,7 +17,7 @@ const SECTIONS: {id: Binding['section']; title: string}[] = [
 	{id: 'inspector', title: 'State inspector'},
 ];
 
-const LABEL_WIDTH = 13;
+const LABEL_WIDTH = 14;
 
 export const HelpOverlay = ({width, height}: HelpOverlayProps) => {
 	const listed = BINDINGS.filter(binding => binding.help !== '');

@@ -23,9 +23,11 @@ const TRIGGER: Record<HistoryEntry['trigger'], string> = {
 	'crash-restart': 'crash',
 };
 
-const duration = (ms: number | undefined): string => (ms === undefined ? '–' : formatMs(ms)).padStart(6);
+const duration = (ms: number | undefined, unknown = false): string => (unknown ? '?' : ms === undefined ? '–' : formatMs(ms)).padStart(6);
 
-// " #12 09:36:14 change  1.60s  339ms": 34 columns, then the mark when something went wrong.
+// " #12 09:36:14 change  1.60s  339ms": 34 columns, then the mark when something went wrong. The
+// clock's 9 go first when a mark would not fit beside it (80 columns): what went wrong matters more
+// than the time of day, which the changes pane's title gives for the latest restart.
 const ROW_WIDTH = 34;
 
 const problemOf = (entry: HistoryEntry): string | undefined => {
@@ -35,30 +37,36 @@ const problemOf = (entry: HistoryEntry): string | undefined => {
 	return entry.forced ? 'killed' : undefined;
 };
 
-const Row = ({entry, width}: {entry: HistoryEntry; width: number}) => {
+const markOf = (entry: HistoryEntry): string => {
 	const problem = problemOf(entry);
-	// The word only where it fits; the mark alone says "something went wrong" on a narrow screen.
-	const mark = problem === undefined ? '' : width - ROW_WIDTH >= problem.length + 3 ? ` ${glyphs.failed} ${problem}` : ` ${glyphs.failed}`;
-	return (
-		<Box width={width} height={1}>
-			<Text wrap="truncate-end">
-				<Text dimColor>{` ${(entry.restart < 0 ? ' –' : `#${entry.restart}`).padEnd(3)}`}</Text>
-				{` ${formatClock(entry.at)} ${TRIGGER[entry.trigger].padEnd(6)} ${duration(entry.stopMs)} ${duration(entry.startMs)}`}
-				<Text color={theme.status.error}>{mark}</Text>
-			</Text>
-		</Box>
-	);
+	return problem === undefined ? '' : ` ${glyphs.failed} ${problem}`;
 };
+
+/** Whether the rows keep the clock: every mark fits beside it. */
+export const showsClock = (entries: readonly HistoryEntry[], width: number): boolean =>
+	entries.every(entry => ROW_WIDTH + [...markOf(entry)].length <= width);
+
+const Row = ({entry, clock, width}: {entry: HistoryEntry; clock: boolean; width: number}) => (
+	<Box width={width} height={1}>
+		<Text wrap="truncate-end">
+			<Text dimColor>{` ${(entry.restart < 0 ? ' –' : `#${entry.restart}`).padEnd(3)}`}</Text>
+			{`${clock ? ` ${formatClock(entry.at)}` : ''} ${TRIGGER[entry.trigger].padEnd(6)} ${duration(entry.stopMs)} ${duration(entry.startMs, entry.readinessUnknown)}`}
+			<Text color={theme.status.error}>{markOf(entry)}</Text>
+		</Text>
+	</Box>
+);
 
 export const HistoryList = ({history, top, focused, width, height}: HistoryListProps) => {
 	const rows = Math.max(0, height - 1);
 	const first = Math.min(top, Math.max(0, history.length - rows));
+	const shown = history.slice(first, first + rows);
+	const clock = showsClock(shown, width);
 	return (
 		<Box flexDirection="column" width={width} height={height} overflow="hidden">
 			<PaneTitle title="History" detail={history.length > 0 ? 'stop / start' : ''} focused={focused} width={width} />
 			{history.length === 0 && rows > 0 ? <Text dimColor>{'  no restarts yet'}</Text> : null}
-			{history.slice(first, first + rows).map(entry => (
-				<Row key={`${entry.restart}:${entry.at}`} entry={entry} width={width} />
+			{shown.map(entry => (
+				<Row key={`${entry.restart}:${entry.at}`} entry={entry} clock={clock} width={width} />
 			))}
 		</Box>
 	);

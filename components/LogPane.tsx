@@ -1,12 +1,13 @@
-// The app's output: stdout plain, stderr marked in the gutter, devtui's own markers dim, JSON
-// lines pretty-printed. Only the rows on screen are formatted and rendered.
+// The app's output: stdout plain, stderr marked in the gutter in the colour of the level the line
+// states (red only for errors), devtui's own lines dim, JSON lines pretty-printed, long lines
+// wrapped (or cut, with w). Only the rows on screen are formatted and rendered.
 
 import {Box, Text} from 'ink';
 import {formatCount, plural} from '../src/store/format.js';
-import {visibleLogRows, type LogFormatter, type LogRow} from '../src/store/log-view.js';
+import {visibleLogRows, type LogRow, type LogRows} from '../src/store/log-view.js';
 import type {LogEntry, UiState} from '../src/store/state.js';
 import {PaneTitle} from './PaneTitle.js';
-import {glyphs, theme} from './theme.js';
+import {glyphs, levelColor, theme} from './theme.js';
 
 export interface LogPaneProps {
 	/** The entries that pass the filter. */
@@ -15,19 +16,22 @@ export interface LogPaneProps {
 	total: number;
 	view: UiState['log'];
 	filter: UiState['filter'];
-	format: LogFormatter;
+	/** Each entry's rows at this pane's width. */
+	rows: LogRows;
+	/** App lines wrap (else they are cut at the edge). */
+	wrap: boolean;
 	focused: boolean;
 	width: number;
 	height: number;
 }
 
+// Every row of a stderr line is marked, so a wrapped one shows where it ends.
 const Row = ({row, width}: {row: LogRow; width: number}) => {
-	const {stream} = row.entry;
-	const gutter = stream === 'stderr' && row.first ? glyphs.stderr : ' ';
+	const {stream, level} = row.entry;
 	return (
 		<Box width={width} height={1}>
 			<Text wrap="truncate-end">
-				<Text color={theme.stderr}>{gutter}</Text>
+				{stream === 'stderr' ? <Text color={levelColor(level)}>{glyphs.stderr}</Text> : ' '}
 				{stream === 'devtui' ? (
 					<Text color={theme.accent} dimColor>
 						{row.text}
@@ -40,17 +44,17 @@ const Row = ({row, width}: {row: LogRow; width: number}) => {
 	);
 };
 
-const detailOf = ({entries, total, view, filter}: Pick<LogPaneProps, 'entries' | 'total' | 'view' | 'filter'>): string => {
+const detailOf = ({entries, total, view, filter, wrap}: Pick<LogPaneProps, 'entries' | 'total' | 'view' | 'filter' | 'wrap'>): string => {
 	const count = filter.applied ? `${formatCount(entries.length)} of ${plural(total, 'line')}` : plural(total, 'line');
-	const mode = view.follow ? 'following' : 'paused, End follows';
+	const mode = `${view.follow ? 'following' : 'paused, End follows'}${wrap ? '' : ' · lines cut'}`;
 	return filter.applied ? `filter "${filter.applied}" · ${count} · ${mode}` : `${count} · ${mode}`;
 };
 
-export const LogPane = ({entries, total, view, filter, format, focused, width, height}: LogPaneProps) => {
-	const rows = visibleLogRows(entries, view, Math.max(0, height - (filter.editing ? 2 : 1)), format);
+export const LogPane = ({entries, total, view, filter, rows: rowsOf, wrap, focused, width, height}: LogPaneProps) => {
+	const rows = visibleLogRows(entries, view, Math.max(0, height - (filter.editing ? 2 : 1)), rowsOf);
 	return (
 		<Box flexDirection="column" width={width} height={height} overflow="hidden">
-			<PaneTitle title="Logs" detail={detailOf({entries, total, view, filter})} focused={focused} width={width} />
+			<PaneTitle title="Logs" detail={detailOf({entries, total, view, filter, wrap})} focused={focused} width={width} />
 			{filter.editing ? (
 				<Box width={width} height={1}>
 					<Text wrap="truncate-end">

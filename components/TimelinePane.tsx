@@ -15,6 +15,8 @@ export interface TimelinePaneProps {
 	live: boolean;
 	/** The app was stopped and nothing started after it. */
 	stopped?: boolean;
+	/** The instance started and nothing tells when it serves: the title says so, and claims no boot time. */
+	readinessUnknown?: boolean;
 	countdown?: Countdown;
 	now: number;
 	focused: boolean;
@@ -22,15 +24,35 @@ export interface TimelinePaneProps {
 	height: number;
 }
 
-const titleOf = (timeline: RestartTimeline | undefined, live: boolean, stopped: boolean, now: number): {title: string; detail: string; tone: Tone} => {
+// Until the spawn ended: all a start whose readiness is unknown can claim.
+const untilSpawned = (timeline: RestartTimeline): number => {
+	const spawn = timeline.phases.findLast(phase => phase.name === 'spawn' && phase.source === 'devtui');
+	return spawn ? spawn.startMs + (spawn.durationMs ?? 0) : (timeline.totalMs ?? 0);
+};
+
+interface TitleInput {
+	timeline: RestartTimeline | undefined;
+	live: boolean;
+	stopped: boolean;
+	readinessUnknown: boolean;
+	now: number;
+}
+
+const titleOf = ({timeline, live, stopped, readinessUnknown, now}: TitleInput): {title: string; detail: string; tone: Tone} => {
 	if (!timeline) return {title: 'Shutdown', detail: '', tone: 'dim'};
 	if (stopped) return {title: 'Stopped', detail: `${timeline.forced ? 'killed' : 'stopped'} in ${formatMs(timeline.totalMs ?? 0)} · r starts it again`, tone: 'dim'};
 	if (live && timeline.trigger === 'start') return {title: 'Starting', detail: `${formatMs(now - timeline.startedAt)} so far`, tone: 'warn'};
+	// Quitting stops the app for good: nothing restarts.
+	if (live && timeline.trigger === 'quit') return {title: 'Quitting', detail: `${formatMs(now - timeline.startedAt)} so far`, tone: 'warn'};
 	// Checks run before the old app is stopped: nothing is restarting yet.
 	const checking = timeline.phases.some(phase => phase.name === 'check' && phase.source === 'devtui' && phase.outcome === 'running');
 	if (live && checking) return {title: 'Checking', detail: `${timeline.trigger} · ${formatMs(now - timeline.startedAt)} so far`, tone: 'warn'};
 	if (live) return {title: 'Restarting', detail: `${timeline.trigger} · ${formatMs(now - timeline.startedAt)} so far`, tone: 'warn'};
 	const what = timeline.restart === 0 ? 'Startup' : `Restart #${timeline.restart}`;
+	if (readinessUnknown) {
+		const from = timeline.trigger === 'start' ? '' : `${timeline.trigger} → `;
+		return {title: what, detail: `${from}started in ${formatMs(untilSpawned(timeline))} · readiness unknown`, tone: 'accent'};
+	}
 	const total = formatMs(timeline.totalMs ?? 0);
 	if (timeline.outcome === 'crashed') return {title: what, detail: `crashed after ${total}`, tone: 'error'};
 	if (timeline.outcome === 'spawn-failed') return {title: what, detail: 'could not start', tone: 'error'};
@@ -68,15 +90,22 @@ const PhaseRow = ({bar, nameWidth, barWidth}: {bar: PhaseBar; nameWidth: number;
 	);
 };
 
-// On a short pane the quick, uneventful devtui steps give way first: the total is in the title.
+// On a short pane the quick, uneventful devtui steps give way first (the total is in the title),
+// then the last rows; a row at the bottom says how many were left out, and which.
 const EXPENDABLE = ['spawn', 'state check'];
-const fitBars = (bars: PhaseBar[], rows: number): PhaseBar[] => {
-	let fitted = bars;
+const expendable = (bar: PhaseBar, name: string): boolean => bar.name === name && bar.source === 'devtui' && bar.outcome === 'ok';
+
+export const fitBars = (bars: PhaseBar[], rows: number): {shown: PhaseBar[]; left: PhaseBar[]} => {
+	if (bars.length <= rows) return {shown: bars, left: []};
+	// One row goes to the "+N more" line.
+	const room = Math.max(0, rows - 1);
+	let shown = bars;
 	for (const name of EXPENDABLE) {
-		if (fitted.length <= rows) break;
-		fitted = fitted.filter(bar => !(bar.name === name && bar.source === 'devtui' && bar.outcome === 'ok'));
+		if (shown.length <= room) break;
+		shown = shown.filter(bar => !expendable(bar, name));
 	}
-	return fitted;
+	shown = shown.slice(0, room);
+	return {shown, left: bars.filter(bar => !shown.includes(bar))};
 };
 
 const killText = (afterMs: number | undefined, timeout: boolean, during: string | undefined): string =>
@@ -100,16 +129,14 @@ const statusLine = (timeline: RestartTimeline, live: boolean, countdown: Countdo
 	return failed ? {tone: 'error', text: `${glyphs.failed} ${failed.name} failed${failed.error ? `: ${failed.error}` : ''}`} : undefined;
 };
 
-export const TimelinePane = ({timeline, live, stopped = false, countdown, now, focused, width, height}: TimelinePaneProps) => {
-	const {title, detail, tone} = titleOf(timeline, live, stopped, now);
+export const TimelinePane = ({timeline, live, stopped = false, readinessUnknown = false, countdown, now, focused, width, height}: TimelinePaneProps) => {
+	const {title, detail, tone} = titleOf({timeline, live, stopped, readinessUnknown, now});
 	const status = timeline ? statusLine(timeline, live, countdown) : undefined;
 	const longest = Math.max(0, ...(timeline?.phases ?? []).map(phase => phase.name.length + (phase.source === 'app' ? 2 : 0)));
 	const nameWidth = Math.max(8, Math.min(longest, Math.floor(width * 0.4)));
 	const barWidth = Math.max(4, width - nameWidth - 12);
 	const rows = Math.max(0, height - 1 - (status ? 1 : 0));
-	const bars = timeline ? fitBars(phaseBars(timeline, now, barWidth), rows) : [];
-	const overflow = bars.length > rows;
-	const shown = overflow ? bars.slice(0, Math.max(0, rows - 1)) : bars;
+	const {shown, left} = fitBars(timeline ? phaseBars(timeline, now, barWidth) : [], rows);
 	const showGauge = live && countdown && !countdown.forced && status;
 	const gaugeWidth = showGauge ? Math.max(0, width - status.text.length - 3) : 0;
 	return (
@@ -132,7 +159,9 @@ export const TimelinePane = ({timeline, live, stopped = false, countdown, now, f
 			{shown.map((bar, index) => (
 				<PhaseRow key={`${bar.name}:${index}`} bar={bar} nameWidth={nameWidth} barWidth={barWidth} />
 			))}
-			{overflow ? <Text dimColor>{`   … ${bars.length - shown.length} more`}</Text> : null}
+			{left.length > 0 && rows > 0 ? (
+				<Text dimColor wrap="truncate-end">{` +${left.length} more: ${left.map(bar => bar.name).join(', ')}`}</Text>
+			) : null}
 		</Box>
 	);
 };

@@ -2,6 +2,7 @@
 // the dashboard keeps one calm visual language (one accent, green/yellow/red for meaning, dim
 // for everything secondary).
 
+import type {LogLevel} from '../src/store/log-level.js';
 import type {AppStatus} from '../src/store/state.js';
 
 export const theme = {
@@ -11,6 +12,24 @@ export const theme = {
 	rule: 'gray',
 	stderr: 'red',
 } as const;
+
+/**
+ * The stderr gutter's colour for the level a line states: red for errors only, yellow for
+ * warnings, dim for info and debug; a line that states none keeps the terminal's own colour.
+ */
+export const levelColor = (level: LogLevel | undefined): string | undefined => {
+	switch (level) {
+		case 'error':
+			return theme.status.error;
+		case 'warn':
+			return theme.status.warn;
+		case 'info':
+		case 'debug':
+			return theme.rule;
+		default:
+			return undefined;
+	}
+};
 
 export type Tone = 'accent' | 'ok' | 'warn' | 'error' | 'dim' | 'plain';
 
@@ -35,6 +54,7 @@ export const statusTone = (status: AppStatus): Tone => {
 			return 'ok';
 		case 'starting':
 		case 'running':
+		case 'started':
 			return 'accent';
 		case 'stopping':
 		case 'held':
@@ -63,4 +83,5 @@ export const glyphs = {
 	rule: '─',
 	vertical: '│',
 	socket: '⇄',
+	setAside: '⊘',
 } as const;

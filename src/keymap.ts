@@ -24,6 +24,7 @@ export type CommandId =
 	| 'filterApply'
 	| 'filterClear'
 	| 'filterDelete'
+	| 'wrap'
 	| 'help'
 	| 'close';
 
@@ -61,6 +62,8 @@ export interface KeyContext {
 	quitting: boolean;
 	/** A pre-restart check failed: r restarts anyway. */
 	checkFailed?: boolean;
+	/** App lines wrap (w cuts them instead). @default true */
+	wrap?: boolean;
 }
 
 export interface Binding {
@@ -111,8 +114,8 @@ export const BINDINGS: readonly Binding[] = [
 		modes: everywhere,
 	},
 	{command: 'interrupt', keys: [{ctrl: 'c'}], label: 'ctrl+c', help: 'quit, like q (a second one force-kills)', section: 'app', modes: ['normal', 'help', 'filter']},
-	{command: 'focusNext', keys: [{key: 'tab'}], label: 'tab', help: 'focus the next pane', hint: 'pane', section: 'panes'},
-	{command: 'focusPrevious', keys: [{key: 'tab', shift: true}], label: 'shift+tab', help: 'focus the previous pane', section: 'panes'},
+	{command: 'focusNext', keys: [{key: 'tab'}], label: 'tab/shift+tab', help: 'focus the next pane (shift+tab: the previous)', hint: 'pane', section: 'panes'},
+	{command: 'focusPrevious', keys: [{key: 'tab', shift: true}], label: 'shift+tab', help: '', section: 'panes'},
 	{command: 'up', keys: [{key: 'upArrow'}], label: '↑↓', help: 'scroll, or move the cursor', hint: 'scroll', section: 'panes'},
 	{command: 'down', keys: [{key: 'downArrow'}], label: '↓', help: '', section: 'panes'},
 	{command: 'pageUp', keys: [{key: 'pageUp'}], label: 'PgUp/PgDn', help: 'scroll a page', section: 'panes'},
@@ -120,6 +123,14 @@ export const BINDINGS: readonly Binding[] = [
 	{command: 'home', keys: [{key: 'home'}], label: 'Home/End', help: 'top / bottom (End follows the log again)', section: 'panes'},
 	{command: 'end', keys: [{key: 'end'}], label: 'End', help: '', hint: 'follow', section: 'panes', when: c => c.focus === 'logs'},
 	{command: 'filter', keys: [{input: '/'}], label: '/', help: 'filter the logs: type, enter to apply, esc to clear', hint: 'filter', section: 'logs'},
+	{
+		command: 'wrap',
+		keys: [{input: 'w'}],
+		label: 'w',
+		help: "wrap long log lines, or cut them at the edge (devtui's own lines always wrap)",
+		hint: context => (context.wrap === false ? 'wrap' : 'no wrap'),
+		section: 'logs',
+	},
 	{command: 'filterApply', keys: [{key: 'return'}], label: 'enter', help: '', hint: 'apply', section: 'logs', modes: ['filter']},
 	{command: 'filterClear', keys: [{key: 'escape'}], label: 'esc', help: '', hint: 'clear', section: 'logs', modes: ['filter']},
 	{command: 'filterDelete', keys: [{key: 'backspace'}, {key: 'delete'}], label: '⌫', help: '', section: 'logs', modes: ['filter']},
@@ -193,7 +204,12 @@ export const resolveKey = (input: string, key: KeyFlags, context: KeyContext): R
 export interface Hint {
 	label: string;
 	hint: string;
+	/** Shown however narrow the footer: quitting and the help that lists the rest. */
+	keep?: boolean;
 }
+
+// The way out and the way to every other key never leave the footer.
+const KEPT: readonly CommandId[] = ['quit', 'help'];
 
 // Context keys first (what the focused pane offers), then the app's, then help last.
 const FOOTER_ORDER: readonly CommandId[] = [
@@ -210,6 +226,7 @@ const FOOTER_ORDER: readonly CommandId[] = [
 	'forceKill',
 	'quit',
 	'focusNext',
+	'wrap',
 	'help',
 ];
 
@@ -226,12 +243,13 @@ export const footerHints = (context: KeyContext): Hint[] =>
 		if (!binding?.hint || !inFooter(binding, context)) return [];
 		const hint = typeof binding.hint === 'function' ? binding.hint(context) : binding.hint;
 		// "enter/space" shows as "enter" in the footer; the help overlay has the full label.
-		return [{label: binding.label.length > 1 ? binding.label.split('/')[0]! : binding.label, hint}];
+		const label = binding.label.length > 1 ? binding.label.split('/')[0]! : binding.label;
+		return [KEPT.includes(command) ? {label, hint, keep: true} : {label, hint}];
 	});
 
 /** The key context of a dashboard state. */
 export const keyContextOf = (state: {
-	ui: {focus: PaneId; help: boolean; filter: {editing: boolean; applied: string}; browser: {open: boolean}};
+	ui: {focus: PaneId; help: boolean; filter: {editing: boolean; applied: string}; browser: {open: boolean}; wrap?: boolean};
 	held: boolean;
 	quitting?: unknown;
 	check?: {status: string};
@@ -243,4 +261,5 @@ export const keyContextOf = (state: {
 	held: state.held,
 	quitting: state.quitting !== undefined,
 	...(state.check?.status === 'failed' ? {checkFailed: true} : {}),
+	...(state.ui.wrap === false ? {wrap: false} : {}),
 });

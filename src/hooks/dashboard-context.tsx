@@ -1,9 +1,11 @@
-// The dashboard's three contexts: the store (state in), the commands (intent out, to the core),
-// and the log formatter. Components reach them only through the accessor hooks, which throw
-// outside a provider so a missing provider is a clear error, not a silent default.
+// The dashboard's contexts: the store (state in), the commands (intent out, to the core), and
+// the log entries' rows at a width (the formatter's lines, wrapped). Components reach them only through the
+// accessor hooks, which throw outside a provider so a missing provider is a clear error, not a
+// silent default.
 
-import {createContext, useContext, type ReactNode} from 'react';
+import {createContext, useContext, useMemo, type ReactNode} from 'react';
 import type {LogFormatter} from '../store/log-view.js';
+import {createLogRows, type LogRowsFor} from '../store/log-wrap.js';
 import type {DashboardStore} from '../store/store.js';
 
 /** What the dashboard can ask of the core. Implemented at the composition root. */
@@ -23,8 +25,8 @@ const StoreContext = createContext<DashboardStore | undefined>(undefined);
 StoreContext.displayName = 'DashboardStoreContext';
 const CommandsContext = createContext<DashboardCommands | undefined>(undefined);
 CommandsContext.displayName = 'DashboardCommandsContext';
-const FormatContext = createContext<LogFormatter | undefined>(undefined);
-FormatContext.displayName = 'LogFormatContext';
+const RowsContext = createContext<LogRowsFor | undefined>(undefined);
+RowsContext.displayName = 'LogRowsContext';
 
 export interface DashboardProviderProps {
 	store: DashboardStore;
@@ -33,13 +35,16 @@ export interface DashboardProviderProps {
 	children: ReactNode;
 }
 
-export const DashboardProvider = ({store, commands, formatLog, children}: DashboardProviderProps) => (
-	<StoreContext.Provider value={store}>
-		<CommandsContext.Provider value={commands}>
-			<FormatContext.Provider value={formatLog}>{children}</FormatContext.Provider>
-		</CommandsContext.Provider>
-	</StoreContext.Provider>
-);
+export const DashboardProvider = ({store, commands, formatLog, children}: DashboardProviderProps) => {
+	const rows = useMemo(() => createLogRows(formatLog), [formatLog]);
+	return (
+		<StoreContext.Provider value={store}>
+			<CommandsContext.Provider value={commands}>
+				<RowsContext.Provider value={rows}>{children}</RowsContext.Provider>
+			</CommandsContext.Provider>
+		</StoreContext.Provider>
+	);
+};
 
 const required = <T,>(value: T | undefined, name: string): T => {
 	if (value === undefined) throw new Error(`${name} must be used within a DashboardProvider`);
@@ -50,4 +55,5 @@ export const useStore = (): DashboardStore => required(useContext(StoreContext),
 
 export const useCommands = (): DashboardCommands => required(useContext(CommandsContext), 'useCommands');
 
-export const useLogFormatter = (): LogFormatter => required(useContext(FormatContext), 'useLogFormatter');
+/** The log entries' rows at a width (formatted, then wrapped): one cache for the pane and the keys that scroll it. */
+export const useLogRows = (): LogRowsFor => required(useContext(RowsContext), 'useLogRows');

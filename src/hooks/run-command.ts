@@ -3,6 +3,7 @@
 
 import type {Resolved} from '../keymap.js';
 import type {UiAction} from '../store/actions.js';
+import {filterEntries, logViewAtStart, scrollLogView, type LogRows} from '../store/log-view.js';
 import {selectedSnapshot} from '../store/selectors.js';
 import type {DashboardState} from '../store/state.js';
 import type {DashboardCommands} from './dashboard-context.js';
@@ -13,7 +14,24 @@ export interface CommandTarget {
 	commands: DashboardCommands;
 	/** Rows the focused pane shows, for PgUp/PgDn and Home. */
 	page: number;
+	/** The log pane's rows per entry at its width (a long line wraps over several), for moving it by rows. */
+	logRows: LogRows;
 }
+
+type Move = 'up' | 'down' | 'pageUp' | 'pageDown' | 'home' | 'end';
+
+// The log view moves by display rows; the other panes by their own rows, in the reducer.
+const moveLog = (move: Move, {getState, dispatch, page, logRows}: CommandTarget): void => {
+	const {logs, ui} = getState();
+	const entries = filterEntries(logs.entries, ui.filter.applied);
+	if (move === 'end') return dispatch({type: 'ui/log-view', view: {follow: true}});
+	if (move === 'home') return dispatch({type: 'ui/log-view', view: logViewAtStart(entries, page, logRows)});
+	const by = move === 'up' ? -1 : move === 'down' ? 1 : move === 'pageUp' ? -page : page;
+	return dispatch({type: 'ui/log-view', view: scrollLogView(entries, ui.log, by, page, logRows)});
+};
+
+const isMove = (command: Resolved['command']): command is Move =>
+	command === 'up' || command === 'down' || command === 'pageUp' || command === 'pageDown' || command === 'home' || command === 'end';
 
 const chooseSnapshot = ({getState, dispatch, commands}: CommandTarget): void => {
 	const state = getState();
@@ -28,6 +46,7 @@ const chooseSnapshot = ({getState, dispatch, commands}: CommandTarget): void => 
 
 export const runCommand = (resolved: Resolved, target: CommandTarget): void => {
 	const {dispatch, commands, page} = target;
+	if (isMove(resolved.command) && target.getState().ui.focus === 'logs') return moveLog(resolved.command, target);
 	switch (resolved.command) {
 		case 'restart':
 			return commands.restart();
@@ -43,17 +62,17 @@ export const runCommand = (resolved: Resolved, target: CommandTarget): void => {
 		case 'focusPrevious':
 			return dispatch({type: 'ui/focus', step: -1});
 		case 'up':
-			return dispatch({type: 'ui/scroll', by: -1, page});
+			return dispatch({type: 'ui/scroll', by: -1});
 		case 'down':
-			return dispatch({type: 'ui/scroll', by: 1, page});
+			return dispatch({type: 'ui/scroll', by: 1});
 		case 'pageUp':
-			return dispatch({type: 'ui/scroll', by: -page, page});
+			return dispatch({type: 'ui/scroll', by: -page});
 		case 'pageDown':
-			return dispatch({type: 'ui/scroll', by: page, page});
+			return dispatch({type: 'ui/scroll', by: page});
 		case 'home':
-			return dispatch({type: 'ui/scroll-to', edge: 'start', page});
+			return dispatch({type: 'ui/scroll-to', edge: 'start'});
 		case 'end':
-			return dispatch({type: 'ui/scroll-to', edge: 'end', page});
+			return dispatch({type: 'ui/scroll-to', edge: 'end'});
 		case 'toggle':
 			if (target.getState().ui.browser.open) return chooseSnapshot(target);
 			return dispatch({type: 'ui/tree-toggle'});
@@ -73,6 +92,8 @@ export const runCommand = (resolved: Resolved, target: CommandTarget): void => {
 			return dispatch({type: 'ui/filter-apply'});
 		case 'filterClear':
 			return dispatch({type: 'ui/filter-clear'});
+		case 'wrap':
+			return dispatch({type: 'ui/wrap'});
 		case 'help':
 			return dispatch({type: 'ui/help'});
 		case 'close': {

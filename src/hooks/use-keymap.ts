@@ -4,13 +4,14 @@
 import {useInput} from 'ink';
 import {useCallback, useRef} from 'react';
 import {keyContextOf, resolveKey, splitPresses, type KeyFlags} from '../keymap.js';
-import {pageSize, type Layout} from '../store/layout.js';
-import {useCommands, useStore} from './dashboard-context.js';
+import {logTextWidth, pageSize, type Layout} from '../store/layout.js';
+import {useCommands, useLogRows, useStore} from './dashboard-context.js';
 import {runCommand} from './run-command.js';
 
 export const useKeymap = (layout: Layout, {isActive = true}: {isActive?: boolean} = {}): void => {
 	const store = useStore();
 	const commands = useCommands();
+	const logRows = useLogRows();
 	// The latest layout without re-subscribing to input on every resize.
 	const layoutRef = useRef(layout);
 	layoutRef.current = layout;
@@ -21,15 +22,18 @@ export const useKeymap = (layout: Layout, {isActive = true}: {isActive?: boolean
 				const state = store.getState();
 				const resolved = resolveKey(input, key, keyContextOf(state));
 				if (!resolved) continue;
+				const {bottom} = layoutRef.current;
 				runCommand(resolved, {
 					getState: store.getState,
 					dispatch: store.dispatch,
 					commands,
 					page: pageSize(layoutRef.current, state.ui.focus),
+					// The same rows the pane draws: its width less the gutter.
+					logRows: logRows(logTextWidth(bottom.logsWidth), state.ui.wrap),
 				});
 			}
 		},
-		[store, commands],
+		[store, commands, logRows],
 	);
 	useInput(handler, {isActive});
 };

@@ -1,19 +1,24 @@
 // What the dashboard itself (keys, the clock, loaders) tells the store, beside the core's events.
-// Scroll amounts come from the caller, which knows the pane's height; the reducer knows no layout.
+// Scroll amounts come from the caller, which knows the pane's height (and, for the logs, its rows);
+// the reducer knows no layout.
 
 import type {StatePreview} from '../state/state-preview-types.js';
 import type {SupervisorEvent} from '../supervisor/events.js';
-import type {PaneId, SnapshotItem} from './state.js';
+import type {LogView, PaneId, SnapshotItem} from './state.js';
 
 export type UiAction =
 	| {type: 'tick'; now: number}
 	| {type: 'ui/focus'; step: 1 | -1}
 	| {type: 'ui/focus-pane'; pane: PaneId}
 	| {type: 'ui/help'; open?: boolean}
-	/** Moves the focused pane's view or cursor: negative is up (older lines, earlier rows); `page` is its height. */
-	| {type: 'ui/scroll'; by: number; page?: number}
-	/** Home or End of the focused pane; `page` is its visible height. */
-	| {type: 'ui/scroll-to'; edge: 'start' | 'end'; page: number}
+	/** Moves the focused pane's cursor or rows (not the logs: see ui/log-view): negative is up. */
+	| {type: 'ui/scroll'; by: number}
+	/** Home or End of the focused pane (not the logs). */
+	| {type: 'ui/scroll-to'; edge: 'start' | 'end'}
+	/** Where the log view is now, worked out in display rows by whoever moved it (log-view.ts). */
+	| {type: 'ui/log-view'; view: LogView}
+	/** App lines wrap, or take one row each. */
+	| {type: 'ui/wrap'}
 	| {type: 'ui/filter-open'}
 	| {type: 'ui/filter-input'; text: string}
 	| {type: 'ui/filter-delete'}

@@ -38,10 +38,14 @@ export const coarseSpanStep = (ms: number): number => {
 /** The next whole second of the wall clock: durations shown to the millisecond move at 1 Hz. */
 const nextSecond = (now: number): number => now + SECOND - (now % SECOND) + LATE_MS;
 
-const liveEachSecond = (state: DashboardState, now: number): boolean =>
-	state.timeline.current !== undefined ||
-	state.check?.status === 'running' ||
-	(state.supervisor === 'crashed' && state.crash?.restartAt !== undefined && state.crash.restartAt > now);
+const liveEachSecond = (state: DashboardState): boolean => state.timeline.current !== undefined || state.check?.status === 'running';
+
+/** The crash back-off's countdown moves when a whole second is left less: ticks land on those moments. */
+const crashCountdownStep = (state: DashboardState, now: number): number | undefined => {
+	const restartAt = state.supervisor === 'crashed' ? state.crash?.restartAt : undefined;
+	if (restartAt === undefined || restartAt <= now) return undefined;
+	return now + ((restartAt - now) % SECOND) + LATE_MS;
+};
 
 /**
  * When the clock must next tick for the screen to stay true, or undefined when nothing shown
@@ -50,7 +54,9 @@ const liveEachSecond = (state: DashboardState, now: number): boolean =>
 export const nextTickAt = (state: DashboardState, now: number): number | undefined => {
 	if (isStopping(state) || state.stop !== undefined) return now + STOPPING_TICK_MS;
 	const due: number[] = [];
-	if (liveEachSecond(state, now)) due.push(nextSecond(now));
+	if (liveEachSecond(state)) due.push(nextSecond(now));
+	const crash = crashCountdownStep(state, now);
+	if (crash !== undefined) due.push(crash);
 	// Spans are measured to the clock, not to state.now (which lags until the next tick).
 	const clock = {...state, now};
 	for (const span of [uptimeMs(clock), stateAgeMs(clock)]) {

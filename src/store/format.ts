@@ -1,5 +1,5 @@
 // Short, fixed-width-friendly text for durations, sizes and times, as the dashboard's columns need
-// them ("820ms", "1.42s", "3m 12s", "12.3 kB", "14:02:07").
+// them ("820ms", "1.42s", "14:02:07").
 
 const pad2 = (value: number): string => String(value).padStart(2, '0');
 
@@ -14,17 +14,11 @@ export const formatMs = (ms: number): string => {
 	return `${Math.floor(seconds / 3600)}h${pad2(Math.floor((seconds % 3600) / 60))}m`;
 };
 
-/** An uptime or an age in words a glance can take: 4s, 3m 12s, 1h 02m. */
-export const formatSpan = (ms: number): string => {
-	const seconds = Math.max(0, Math.floor(ms / 1000));
-	if (seconds < 60) return `${seconds}s`;
-	if (seconds < 3600) return `${Math.floor(seconds / 60)}m ${pad2(seconds % 60)}s`;
-	return `${Math.floor(seconds / 3600)}h ${pad2(Math.floor((seconds % 3600) / 60))}m`;
-};
-
-/** Whole seconds left, rounded up, so "0s" only shows once the moment has come. */
-export const formatCountdown = (ms: number): string => `${Math.max(0, Math.ceil(ms / 1000))}s`;
-
+/**
+ * Time left, in whole seconds rounded down ("2s" with 2.2 s left: a countdown must never promise
+ * more time than there is), and "<1s" in the last second.
+ */
+export const formatCountdown = (ms: number): string => (ms < 1000 ? '<1s' : `${Math.floor(ms / 1000)}s`);
 
 /** Local time of day, HH:MM:SS. */
 export const formatClock = (at: number): string => {

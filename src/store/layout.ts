@@ -3,7 +3,7 @@
 //
 //   header (2 rows)
 //   changes + history │ shutdown timeline        (top, ~40% of the rest)
-//   logs │ inspector   (side by side when wide; one of them, as tabs, when narrow)
+//   logs │ inspector   (side by side when wide and the app has state; else one of them, as tabs)
 //   footer (1 row)
 
 export interface Layout {
@@ -20,7 +20,16 @@ const clamp = (value: number, low: number, high: number): number => Math.max(low
 /** Below this width, logs and inspector share the bottom area as tabs. */
 export const SPLIT_MIN_WIDTH = 110;
 
-export const computeLayout = (width: number, height: number): Layout => {
+export interface LayoutOptions {
+	/**
+	 * The app has state to inspect. Without it the logs take the whole width (the inspector is
+	 * still a tab away): an empty state pane would take 40-odd columns from every log line.
+	 * @default true
+	 */
+	inspector?: boolean;
+}
+
+export const computeLayout = (width: number, height: number, {inspector = true}: LayoutOptions = {}): Layout => {
 	const headerHeight = 2;
 	const footerHeight = 1;
 	const available = Math.max(0, height - headerHeight - footerHeight);
@@ -29,7 +38,7 @@ export const computeLayout = (width: number, height: number): Layout => {
 	const bottomHeight = available - topHeight;
 	const leftWidth = clamp(Math.floor(width * 0.4), Math.min(36, width), 60);
 	const changesHeight = Math.ceil(topHeight / 2);
-	const split = width >= SPLIT_MIN_WIDTH;
+	const split = inspector && width >= SPLIT_MIN_WIDTH;
 	const inspectorWidth = split ? clamp(Math.floor(width * 0.38), 40, 70) : width;
 	return {
 		width,
@@ -40,6 +49,9 @@ export const computeLayout = (width: number, height: number): Layout => {
 		bottom: {height: bottomHeight, split, logsWidth: split ? width - inspectorWidth - 1 : width, inspectorWidth},
 	};
 };
+
+/** Columns a log line has in a log pane `width` wide: one goes to the stream's gutter. */
+export const logTextWidth = (width: number): number => Math.max(1, width - 1);
 
 /** Rows a pane shows below its title, for PgUp/PgDn. */
 export const pageSize = (layout: Layout, pane: 'changes' | 'timeline' | 'logs' | 'inspector'): number => {

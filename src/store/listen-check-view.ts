@@ -3,6 +3,7 @@
 // show, so a dashboard without these features looks exactly as before.
 
 import type {ChangedFile, CheckFailure} from '../supervisor/events.js';
+import {wrapLine} from './log-wrap.js';
 import {appStatus, visibleChanges} from './selectors.js';
 import type {DashboardState} from './state.js';
 
@@ -73,6 +74,9 @@ export const checkView = (state: DashboardState): CheckView | undefined => {
 	};
 };
 
+/** The check and, for the Python check, the interpreter it compiled with ("python compile · /usr/bin/python3"). */
+export const checkName = ({check, interpreter}: Pick<CheckFailure, 'check' | 'interpreter'>): string => (interpreter ? `${check} · ${interpreter}` : check);
+
 /** The check the changes pane shows instead of the last restart's files (held changes come first). */
 export const paneCheck = (state: DashboardState): CheckView | undefined => (state.held ? undefined : checkView(state));
 
@@ -118,16 +122,12 @@ export const highlightBlamed = (line: string, blamed: readonly string[]): Span[]
 
 /**
  * The rows of the check's output a panel `width` columns wide and `rows` tall shows: the last
- * lines, blank ones left out; wrapped when all of them fit that way (a wide, tall panel shows
- * whole error messages), else one row each, cut at the edge by the view.
+ * lines, blank ones left out; wrapped at words when all of them fit that way (a wide, tall panel
+ * shows whole error messages), else one row each, cut at the edge by the view.
  */
 export const outputRows = (output: readonly string[], width: number, rows: number): string[] => {
 	const lines = output.filter(line => line.trim() !== '');
-	const size = Math.max(1, width);
-	const wrapped = lines.flatMap(line => {
-		const chars = [...line];
-		return Array.from({length: Math.max(1, Math.ceil(chars.length / size))}, (_, index) => chars.slice(index * size, (index + 1) * size).join(''));
-	});
+	const wrapped = lines.flatMap(line => wrapLine(line, Math.max(1, width)));
 	if (wrapped.length <= rows) return wrapped;
 	return rows > 0 ? lines.slice(-rows) : [];
 };

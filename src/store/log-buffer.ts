@@ -2,6 +2,7 @@
 // size, so memory and work stay flat under a flood. Lines are cleaned once here (tabs expanded,
 // carriage returns and stray control characters dropped, length cut) so rendering can trust them.
 
+import {classifyStderr, type LogTrace} from './log-level.js';
 import {LOG_CAP, type LogEntry, type LogState} from './state.js';
 
 /** Longer lines are cut: one runaway line (a minified bundle, a base64 blob) must not cost a frame. */
@@ -22,14 +23,18 @@ export const cleanLine = (line: string): string => {
 
 const PINO_LEVELS: Record<string, string> = {'10': 'trace', '20': 'debug', '30': 'info', '40': 'warn', '50': 'error', '60': 'fatal'};
 
-/** What the filter matches: the visible text, plus the level's name for pino's JSON lines. */
-export const searchText = (text: string): string => {
-	const plain = stripAnsi(text).toLowerCase();
-	if (!plain.startsWith('{')) return plain;
-	const level = /"level":\s*(\d+)/.exec(plain)?.[1];
+// Most lines carry no escape code: the replace is skipped for them.
+const plainOf = (text: string): string => (text.includes('\u001B') ? stripAnsi(text) : text);
+
+const withPinoLevel = (lower: string): string => {
+	if (!lower.startsWith('{')) return lower;
+	const level = /"level":\s*(\d+)/.exec(lower)?.[1];
 	const label = level === undefined ? undefined : PINO_LEVELS[level];
-	return label === undefined ? plain : `${plain} ${label}`;
+	return label === undefined ? lower : `${lower} ${label}`;
 };
+
+/** What the filter matches: the visible text, plus the level's name for pino's JSON lines. */
+export const searchText = (text: string): string => withPinoLevel(plainOf(text).toLowerCase());
 
 export const appendLines = (
 	logs: LogState,
@@ -42,15 +47,27 @@ export const appendLines = (
 	const skipped = Math.max(0, lines.length - cap);
 	const added: LogEntry[] = [];
 	let id = logs.nextId + skipped;
+	let trace: LogTrace | undefined = logs.trace;
 	for (let index = skipped; index < lines.length; index++) {
 		const text = cleanLine(lines[index]!);
-		added.push({id: id++, stream, text, search: searchText(text)});
+		const plain = plainOf(text);
+		const lower = plain.toLowerCase();
+		const search = withPinoLevel(lower);
+		// Every entry has the same fields (level undefined but present): one shape for V8, however mixed the output.
+		if (stream !== 'stderr') {
+			added.push({id: id++, stream, text, search, level: undefined});
+			continue;
+		}
+		const classified = classifyStderr(plain, lower, search, trace);
+		trace = classified.trace;
+		added.push({id: id++, stream, text, search, level: classified.level});
 	}
 	const keep = Math.max(0, cap - added.length);
 	const kept = logs.entries.length > keep ? logs.entries.slice(logs.entries.length - keep) : logs.entries;
-	return {
+	const next: LogState = {
 		entries: kept.length === 0 ? added : [...kept, ...added],
 		nextId: id,
 		dropped: logs.dropped + skipped + (logs.entries.length - kept.length),
 	};
+	return trace === undefined ? next : {...next, trace};
 };

@@ -5,15 +5,17 @@ import {foldTimeline} from '../timeline/restart-timeline.js';
 import {displayPath, formatMs} from './format.js';
 import {appendLines, cleanLine} from './log-buffer.js';
 import {reduceListenCheck} from './reduce-listen-check.js';
+import {addSetAside, setAsideLine, setAsideOf} from './set-aside.js';
 import {HISTORY_CAP, type DashboardState, type HistoryEntry} from './state.js';
 
 const describeExit = (code: number | null, signal: string | null): string => (signal ? `killed by ${signal}` : `exit code ${code ?? '?'}`);
 
 const mark = (state: DashboardState, line: string): DashboardState => ({...state, logs: appendLines(state.logs, 'devtui', [line])});
 
-export const historyEntry = (timeline: RestartTimeline): HistoryEntry => {
+/** `readinessUnknown`: nothing told when the instance served, so no start time is claimed. */
+export const historyEntry = (timeline: RestartTimeline, readinessUnknown = false): HistoryEntry => {
 	const spawn = timeline.phases.find(phase => phase.name === 'spawn' && phase.source === 'devtui');
-	const startMs = spawn && timeline.totalMs !== undefined ? Math.max(0, timeline.totalMs - spawn.startMs) : undefined;
+	const startMs = spawn && timeline.totalMs !== undefined && !readinessUnknown ? Math.max(0, timeline.totalMs - spawn.startMs) : undefined;
 	return {
 		restart: timeline.restart,
 		at: timeline.startedAt,
@@ -21,10 +23,21 @@ export const historyEntry = (timeline: RestartTimeline): HistoryEntry => {
 		...(timeline.stopMs === undefined ? {} : {stopMs: timeline.stopMs}),
 		...(startMs === undefined ? {} : {startMs}),
 		...(timeline.totalMs === undefined ? {} : {totalMs: timeline.totalMs}),
+		...(readinessUnknown ? {readinessUnknown: true as const} : {}),
 		forced: timeline.forced,
 		...(timeline.interruptedPhase === undefined ? {} : {interruptedPhase: timeline.interruptedPhase}),
 		outcome: timeline.outcome,
 	};
+};
+
+// devtui has stopped waiting for a sign that the instance serves: for what depends on it (the socket
+// backlog, the clock) the instance is up, and the header says "started", never "ready". The first
+// start says why once, with the options that would tell.
+const unknownReadiness = (state: DashboardState, pid: number, restart: number): DashboardState => {
+	const next = {...state, readyPid: pid, readinessUnknown: {pid, restart}};
+	return restart === 0
+		? mark(next, `● pid ${pid} started; nothing tells when it serves (no client, no port it listens on): readiness unknown (--ready-port or --ready-pattern tell devtui)`)
+		: next;
 };
 
 const reduceEvent = (state: DashboardState, event: SupervisorEvent): DashboardState => {
@@ -44,7 +57,7 @@ const reduceEvent = (state: DashboardState, event: SupervisorEvent): DashboardSt
 		case 'supervisor/held':
 			return {...state, held: event.held, pending: event.held ? event.pending : []};
 		case 'run/spawned': {
-			const {stop: _stop, crash: _crash, spawnFailure: _failure, ...rest} = state;
+			const {stop: _stop, crash: _crash, spawnFailure: _failure, readinessUnknown: _unknown, statusLine: _status, ...rest} = state;
 			const line = event.restart === 0 ? `▶ started pid ${event.pid}: ${event.command.join(' ')}` : `▶ restart #${event.restart} · pid ${event.pid}`;
 			return mark({...rest, pid: event.pid, startedAt: event.at, restart: event.restart}, line);
 		}
@@ -80,8 +93,28 @@ const reduceEvent = (state: DashboardState, event: SupervisorEvent): DashboardSt
 		}
 		case 'run/output':
 			return {...state, logs: appendLines(state.logs, event.stream, event.lines)};
-		case 'app/ready':
-			return event.pid === state.pid ? {...state, readyPid: event.pid} : state;
+		case 'app/ready': {
+			if (event.pid !== state.pid) return state;
+			// Ready "at spawn" is a claim without evidence (the earlier core made it for every app that
+			// has no readiness signal): shown as what it is, readiness unknown.
+			if (event.source === 'spawn') return unknownReadiness(state, event.pid, event.restart);
+			const {readinessUnknown: _unknown, ...rest} = state;
+			return {...rest, readyPid: event.pid};
+		}
+		case 'app/readiness-unknown':
+			return event.pid === state.pid ? unknownReadiness(state, event.pid, event.restart) : state;
+		case 'app/status':
+			return event.pid === state.pid ? {...state, statusLine: {pid: event.pid, text: cleanLine(event.status)}} : state;
+		case 'app/hello':
+			// As headless: the first start's connection; every restart's would only repeat it.
+			return event.restart === 0 ? mark(state, `⇆ pid ${event.pid} connected (${event.client} client)`) : state;
+		case 'watch/feedback-loop': {
+			const entry = setAsideOf(event);
+			const text = `${entry.file} set aside: the app writes it itself`;
+			return mark({...state, setAside: addSetAside(state.setAside, entry), notice: {level: 'warn', text, at: event.at}}, setAsideLine(entry));
+		}
+		case 'devtui/notice':
+			return mark(state, `» ${event.message}`);
 		case 'state/validated': {
 			const {invalid: _invalid, ...persisted} = state.persisted;
 			return {
@@ -101,8 +134,10 @@ const reduceEvent = (state: DashboardState, event: SupervisorEvent): DashboardSt
 			const {chosenSnapshot: _chosen, ...rest} = next;
 			return rest;
 		}
-		case 'restart/completed':
-			return {...state, last: event.timeline, history: [historyEntry(event.timeline), ...state.history].slice(0, HISTORY_CAP)};
+		case 'restart/completed': {
+			const unknown = state.readinessUnknown?.restart === event.timeline.restart && event.timeline.outcome !== 'crashed';
+			return {...state, last: event.timeline, history: [historyEntry(event.timeline, unknown), ...state.history].slice(0, HISTORY_CAP)};
+		}
 		case 'devtui/quitting':
 			return {...state, quitting: {force: event.force || state.quitting !== undefined}};
 		default:

@@ -39,7 +39,8 @@ const foldSockets = (state: DashboardState, sockets: SocketState, event: Supervi
 
 const failedLine = ({failure}: SupervisorEventOf<'check/failed'>): string => {
 	const blamed = failure.blamed.length > 0 ? ` · ${failure.blamed.join(', ')}` : '';
-	return `✗ check failed: ${failure.check} (${exitText(failure.exitCode, failure.signal)})${blamed}`;
+	const interpreter = failure.interpreter ? ` with ${failure.interpreter}` : '';
+	return `✗ check failed: ${failure.check}${interpreter} (${exitText(failure.exitCode, failure.signal)})${blamed}`;
 };
 
 const notTakenLine = (event: SupervisorEventOf<'socket/not-taken'>): string =>

@@ -1,7 +1,6 @@
 // Folds the dashboard's own actions (keys, clock, loaders) into the view model. Pure.
 
 import type {UiAction} from './actions.js';
-import {bottomIndex, filterEntries} from './log-view.js';
 import {paneFiles} from './listen-check-view.js';
 import {flattenPreview} from './state-tree.js';
 import {PANES, type DashboardState, type UiState} from './state.js';
@@ -12,21 +11,13 @@ const withUi = (state: DashboardState, ui: Partial<UiState>): DashboardState => 
 
 const treeRows = (state: DashboardState) => flattenPreview(state.preview.preview, state.ui.tree.expanded, state.persisted.changedKeys);
 
-// Moves the log view: the anchor is the entry at the bottom of the view, so lines arriving below
-// it (a flood) do not move what the user is reading.
-const scrollLog = (state: DashboardState, by: number, page: number): DashboardState => {
-	const entries = filterEntries(state.logs.entries, state.ui.filter.applied);
-	if (entries.length === 0) return state;
-	const index = clamp(bottomIndex(entries, state.ui.log, page) + by, 0, entries.length - 1);
-	const log = index === entries.length - 1 ? {follow: true} : {follow: false, anchorId: entries[index]!.id};
-	return withUi(state, {log});
-};
-
-const scroll = (state: DashboardState, by: number, page = 1): DashboardState => {
+// The log view moves by display rows, which only the pane knows (a line wraps over several): the
+// keys work out the new view (log-view.ts) and send it as ui/log-view.
+const scroll = (state: DashboardState, by: number): DashboardState => {
 	const {ui} = state;
 	switch (ui.focus) {
 		case 'logs':
-			return scrollLog(state, by, page);
+			return state;
 		case 'changes':
 			return withUi(state, {changesTop: clamp(ui.changesTop + by, 0, Math.max(0, paneFiles(state).length - 1))});
 		case 'timeline':
@@ -42,17 +33,8 @@ const scroll = (state: DashboardState, by: number, page = 1): DashboardState => 
 	}
 };
 
-const scrollTo = (state: DashboardState, edge: 'start' | 'end', page: number): DashboardState => {
-	const {ui} = state;
-	if (ui.focus === 'logs') {
-		if (edge === 'end') return withUi(state, {log: {follow: true}});
-		const entries = filterEntries(state.logs.entries, ui.filter.applied);
-		if (entries.length === 0) return state;
-		const index = Math.min(entries.length - 1, Math.max(0, page - 1));
-		return withUi(state, {log: index === entries.length - 1 ? {follow: true} : {follow: false, anchorId: entries[index]!.id}});
-	}
-	return scroll(state, edge === 'start' ? -Number.MAX_SAFE_INTEGER : Number.MAX_SAFE_INTEGER);
-};
+const scrollTo = (state: DashboardState, edge: 'start' | 'end'): DashboardState =>
+	scroll(state, edge === 'start' ? -Number.MAX_SAFE_INTEGER : Number.MAX_SAFE_INTEGER);
 
 const focusPane = (state: DashboardState, pane: UiState['focus']): DashboardState =>
 	withUi(state, {focus: pane, bottom: pane === 'logs' || pane === 'inspector' ? pane : state.ui.bottom});
@@ -80,9 +62,13 @@ export const reduceUi = (state: DashboardState, action: UiAction): DashboardStat
 		case 'ui/help':
 			return withUi(state, {help: action.open ?? !ui.help});
 		case 'ui/scroll':
-			return scroll(state, action.by, action.page);
+			return scroll(state, action.by);
 		case 'ui/scroll-to':
-			return scrollTo(state, action.edge, action.page);
+			return scrollTo(state, action.edge);
+		case 'ui/log-view':
+			return withUi(state, {log: action.view});
+		case 'ui/wrap':
+			return withUi(state, {wrap: !ui.wrap});
 		case 'ui/filter-open':
 			return withUi(focusPane(state, 'logs'), {filter: {...ui.filter, editing: true, draft: ui.filter.applied}});
 		case 'ui/filter-input':

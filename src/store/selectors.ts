@@ -17,9 +17,29 @@ export const appStatus = (state: DashboardState): AppStatus => {
 			return 'starting';
 		case 'running':
 			if (state.held) return 'held';
-			return state.readyPid !== undefined && state.readyPid === state.pid ? 'ready' : 'running';
+			if (state.readyPid === undefined || state.readyPid !== state.pid) return 'running';
+			return state.readinessUnknown?.pid === state.pid ? 'started' : 'ready';
 	}
 };
+
+/** What the header adds after the status word: readiness unknown, and the app's own status line (sd_notify STATUS=). */
+export const statusDetail = (state: DashboardState): string | undefined => {
+	const running = state.supervisor === 'running' || state.supervisor === 'stopping';
+	const {statusLine} = state;
+	const line = running && statusLine !== undefined && statusLine.pid === state.pid ? statusLine.text.trim() : '';
+	const parts = [appStatus(state) === 'started' ? 'readiness unknown' : undefined, line === '' ? undefined : line].filter(Boolean);
+	return parts.length > 0 ? parts.join(' · ') : undefined;
+};
+
+/** Whether the app has state to inspect: it saved some, a state file exists, or snapshots do. */
+export const hasState = (state: DashboardState): boolean =>
+	state.persisted.validatedAt !== undefined ||
+	state.persisted.invalid !== undefined ||
+	state.persisted.restored !== undefined ||
+	state.preview.status === 'ready' ||
+	state.preview.status === 'error' ||
+	state.snapshots.items.length > 0 ||
+	state.chosenSnapshot !== undefined;
 
 /** How long the current instance has been up, or undefined when none is. */
 export const uptimeMs = (state: DashboardState): number | undefined =>
@@ -53,13 +73,26 @@ export interface ShownTimeline {
 	live: boolean;
 	/** The app was stopped (killed) and nothing was started after it: the timeline ends there. */
 	stopped?: boolean;
+	/** The instance started and nothing tells when it serves: the timeline ends at the spawn, no boot time claimed. */
+	readinessUnknown?: boolean;
 }
+
+// The boot phase of a start whose readiness is unknown measured nothing: it is left out.
+const withoutBoot = (timeline: RestartTimeline): RestartTimeline => ({
+	...timeline,
+	phases: timeline.phases.filter(phase => !(phase.name === 'boot' && phase.source === 'devtui')),
+});
 
 /** The restart in progress, else the last one completed. */
 export const shownTimeline = (state: DashboardState): ShownTimeline | undefined => {
 	const {current} = state.timeline;
+	const unknown = (timeline: RestartTimeline) => state.readinessUnknown !== undefined && timeline.restart === state.readinessUnknown.restart;
+	// A start devtui gave up waiting on is over, whether or not the core closes its timeline.
+	if (current && unknown(current)) return {timeline: withoutBoot(current), live: false, readinessUnknown: true};
 	if (current) return {timeline: current, live: true};
-	return state.last ? {timeline: state.last, live: false, stopped: state.last.outcome === 'stopped'} : undefined;
+	if (!state.last) return undefined;
+	if (unknown(state.last) && state.last.outcome !== 'crashed') return {timeline: withoutBoot(state.last), live: false, readinessUnknown: true};
+	return {timeline: state.last, live: false, stopped: state.last.outcome === 'stopped'};
 };
 
 export interface Countdown {

@@ -6,6 +6,7 @@ import type {StatePreview} from '../state/state-preview-types.js';
 import type {
 	ChangedFile,
 	CheckFailure,
+	FeedbackEvidence,
 	ForceKillReason,
 	HeldSocket,
 	OutputStream,
@@ -14,13 +15,15 @@ import type {
 	SupervisorState,
 } from '../supervisor/events.js';
 import {initialTimelineState, type TimelineState} from '../timeline/restart-timeline.js';
+import type {LogLevel, LogTrace} from './log-level.js';
 
 export type PaneId = 'changes' | 'timeline' | 'logs' | 'inspector';
 
 /** Focus order for tab / shift+tab. */
 export const PANES: readonly PaneId[] = ['changes', 'timeline', 'logs', 'inspector'];
 
-export type AppStatus = 'starting' | 'running' | 'ready' | 'stopping' | 'crashed' | 'held' | 'exited';
+/** 'started': the instance runs and nothing tells when it serves (readiness unknown). */
+export type AppStatus = 'starting' | 'running' | 'started' | 'ready' | 'stopping' | 'crashed' | 'held' | 'exited';
 
 export interface LogEntry {
 	/** Increasing; the scroll anchor refers to it. */
@@ -31,6 +34,8 @@ export interface LogEntry {
 	text: string;
 	/** Lower-case text without ANSI codes, for the filter. */
 	search: string;
+	/** The level a stderr line states (log-level.ts); absent when it states none. */
+	level?: LogLevel;
 }
 
 export interface LogState {
@@ -38,6 +43,8 @@ export interface LogState {
 	nextId: number;
 	/** Lines dropped from the front since the start (the buffer is bounded). */
 	dropped: number;
+	/** What the last stderr line left open: its traceback or stack, which indented lines continue. */
+	trace?: LogTrace;
 }
 
 export interface StopInfo {
@@ -69,6 +76,8 @@ export interface HistoryEntry {
 	/** From the spawn to ready (or failure). */
 	startMs?: number;
 	totalMs?: number;
+	/** Nothing told when the instance served: no start time is claimed. */
+	readinessUnknown?: true;
 	forced: boolean;
 	interruptedPhase?: string;
 	outcome: RestartTimeline['outcome'];
@@ -127,14 +136,36 @@ export type CheckState =
 	| {status: 'failed'; checks: string[]; files: ChangedFile[]; startedAt: number; durationMs: number; failure: CheckFailure; at: number; appStopped: boolean}
 	| {status: 'cancelled'; checks: string[]; files: ChangedFile[]; startedAt: number; reason: string};
 
+/** A watched file whose changes no longer restart the app, because the app writes it itself. */
+export interface SetAsideFile {
+	file: string;
+	evidence: FeedbackEvidence;
+	/** The app process seen with it open for writing. */
+	pid?: number;
+	/** Restarts in a row after which it changed (the timing evidence). */
+	restarts: number;
+	at: number;
+}
+
+/**
+ * Where the log view is: following the newest line, or with the entry `anchorId` at the bottom,
+ * `below` of its display rows (a long line wraps over several) hidden under the view.
+ */
+export interface LogView {
+	follow: boolean;
+	anchorId?: number;
+	below?: number;
+}
+
 export interface UiState {
 	focus: PaneId;
 	/** Which of logs and inspector a narrow screen shows (the last one focused). */
 	bottom: 'logs' | 'inspector';
 	help: boolean;
 	filter: {editing: boolean; draft: string; applied: string};
-	/** Follow the newest line, or stay with `anchorId` as the bottom line of the view. */
-	log: {follow: boolean; anchorId?: number};
+	log: LogView;
+	/** App lines wrap (the default) or take one row each, cut at the edge; devtui's own lines always wrap. */
+	wrap: boolean;
 	changesTop: number;
 	historyTop: number;
 	tree: {expanded: Readonly<Record<string, true>>; cursor: number};
@@ -155,6 +186,12 @@ export interface DashboardState {
 	startedAt?: number;
 	/** The pid that reported ready (equal to `pid` once the current instance is ready). */
 	readyPid?: number;
+	/** The instance whose readiness devtui cannot know (no client, port or pattern tells it). */
+	readinessUnknown?: {pid: number; restart: number};
+	/** The app's own status line (sd_notify STATUS=), from the instance that sent it. */
+	statusLine?: {pid: number; text: string};
+	/** Files set aside as the app's own writes, newest first. */
+	setAside: SetAsideFile[];
 	/** The restart number of the current (or last) instance: 0 for the first start. */
 	restart: number;
 	held: boolean;
@@ -203,6 +240,7 @@ export const createInitialState = ({command, cwd, watch, now}: InitialStateInput
 	restart: 0,
 	held: false,
 	pending: [],
+	setAside: [],
 	timeline: initialTimelineState,
 	history: [],
 	logs: {entries: [], nextId: 1, dropped: 0},
@@ -215,6 +253,7 @@ export const createInitialState = ({command, cwd, watch, now}: InitialStateInput
 		help: false,
 		filter: {editing: false, draft: '', applied: ''},
 		log: {follow: true},
+		wrap: true,
 		changesTop: 0,
 		historyTop: 0,
 		tree: {expanded: {}, cursor: 0},

@@ -23,7 +23,13 @@ export type ForceKillReason = 'timeout' | 'manual' | 'quit';
 
 export type OutputStream = 'stdout' | 'stderr';
 
-export type ReadySource = 'client' | 'pattern' | 'port' | 'spawn';
+/**
+ * How devtui knows the app is serving: its client said so, a line matched --ready-pattern, --ready-port
+ * accepted a connection, one of its processes started listening on a TCP port ('listening'), or it
+ * sent READY=1 over sd_notify ('notify'). 'spawn' (ready at spawn, claimed without evidence) is on
+ * its way out; the dashboard treats it as readiness unknown.
+ */
+export type ReadySource = 'client' | 'pattern' | 'port' | 'listening' | 'notify' | 'spawn';
 
 export type StateProblem = 'missing' | 'stale' | 'truncated' | 'corrupt' | 'no-marker' | 'not-a-file' | 'too-large' | 'unreadable';
 
@@ -77,6 +83,23 @@ export interface CheckFailure {
 	output: string[];
 	/** Changed files its output names. */
 	blamed: string[];
+	/** The interpreter the check ran (the Python compile check: the app's own, e.g. /usr/bin/python3). */
+	interpreter?: string;
+}
+
+/** Why devtui believes the app writes a watched file itself. */
+export type FeedbackEvidence = 'open-for-writing' | 'restart-timing';
+
+/**
+ * A watched file set aside: its changes no longer restart the app, because the app writes it
+ * itself. `pid` is the app process seen with it open for writing; `restarts` how many restarts
+ * in a row it changed right after the start.
+ */
+export interface FeedbackLoop {
+	file: string;
+	evidence: FeedbackEvidence;
+	pid?: number;
+	restarts: number;
 }
 
 interface EventPayloads {
@@ -88,13 +111,8 @@ interface EventPayloads {
 	'watch/changed': {batch: number; files: ChangedFile[]; firstChangeAt: number};
 	/** Files of a closed batch that are the app's own writes (see `watch/feedback-loop`): they restart nothing. */
 	'watch/set-aside': {files: string[]};
-	/**
-	 * A watched file is the app's own write, so its changes restart nothing: one of the app's
-	 * processes had it open for writing ('open-for-writing', said once per file; each later change is
-	 * judged again), or the app rewrote it at the same moment after `restarts` starts in a row, a
-	 * shifted start included ('restart-timing': from now on its changes soon after a start are set aside).
-	 */
-	'watch/feedback-loop': {file: string; evidence: 'open-for-writing' | 'restart-timing'; pid?: number; restarts: number};
+	/** A watched file is the app's own write, so its changes restart nothing (see FeedbackLoop). */
+	'watch/feedback-loop': FeedbackLoop;
 	/** The supervisor moved to another state. */
 	'supervisor/state': {state: SupervisorState; previous: SupervisorState};
 	/** Automatic restarts were held (postponed) or released; `pending` are the changes waiting. */
@@ -138,8 +156,12 @@ interface EventPayloads {
 	'run/output': {pid: number; stream: OutputStream; lines: string[]};
 	/** The app said hello on the control channel. */
 	'app/hello': {pid: number; restart: number; client: string};
-	/** The app is serving. `source` says how devtui knows. */
-	'app/ready': {pid: number; restart: number; source: ReadySource; bootMs: number};
+	/** The app is serving. `source` says how devtui knows; `port` is the one it listens on ('listening'). */
+	'app/ready': {pid: number; restart: number; source: ReadySource; bootMs: number; port?: number};
+	/** The instance started, and nothing tells when it serves (no client, port or pattern): no boot time is claimed. */
+	'app/readiness-unknown': {pid: number; restart: number; afterMs: number};
+	/** The app's own status line (sd_notify STATUS=). */
+	'app/status': {pid: number; status: string};
 	/** One of the app's own shutdown (or startup) phases began or ended. */
 	'app/phase': {pid: number; name: string; event: 'start' | 'end'; ok?: boolean; error?: string};
 	/** The app asked for more time before the force kill; `grantedMs` is after the cap. */
@@ -157,7 +179,13 @@ interface EventPayloads {
 	/** devtui bound the --listen sockets; every instance gets them from fd 3 on. */
 	'socket/listening': {sockets: HeldSocket[]};
 	/** The app said (through a client helper) that it serves on the sockets it was handed. */
-	'socket/taken': {pid: number; names: string[]; restart?: number};
+	'socket/taken': {
+		pid: number;
+		names: string[];
+		restart?: number;
+		/** How devtui knows: the client said so, or an app process holds the socket and is accepting on it. */
+		via?: 'client' | 'accepting';
+	};
 	/** Connections waiting in the held sockets' backlog (sampled while they are not 0, and when they drain). */
 	'socket/waiting': {
 		waiting: number;
@@ -191,6 +219,8 @@ interface EventPayloads {
 	'check/cancelled': {reason: string};
 	/** A restart finished (the new instance is ready, or it failed): its whole timeline. */
 	'restart/completed': {timeline: RestartTimeline};
+	/** One-time advice from devtui about how it runs the app (e.g. an inner reloader it turned off). */
+	'devtui/notice': {message: string};
 	/** devtui is quitting; `force` after a second Ctrl-C. */
 	'devtui/quitting': {force: boolean; reason: string};
 }

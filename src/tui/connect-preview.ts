@@ -1,11 +1,24 @@
 // Keeps the inspector's tree current: (re)loads the state file's preview at the start and after
 // every validation or restore, one load at a time (a request during a load runs once after it).
+// A missing file is no error but "no state": most apps never save any, and the dashboard gives
+// the state pane room only for an app that has state.
 
+import {stat} from 'node:fs/promises';
 import type {StatePreviewSource} from '../state/state-preview-types.js';
 import type {EventBus} from '../supervisor/event-bus.js';
 import type {DashboardStore} from '../store/store.js';
 
 const RELOAD_ON = new Set(['state/validated', 'state/invalid', 'state/restored']);
+
+const isMissing = async (file: string): Promise<boolean> => {
+	try {
+		await stat(file);
+		return false;
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code;
+		return code === 'ENOENT' || code === 'ENOTDIR';
+	}
+};
 
 export const connectPreview = ({
 	bus,
@@ -32,7 +45,8 @@ export const connectPreview = ({
 			const preview = await source.load(stateFile);
 			if (!stopped) store.dispatch({type: 'preview/loaded', preview});
 		} catch (error) {
-			if (!stopped) store.dispatch({type: 'preview/failed', message: error instanceof Error ? error.message : String(error)});
+			const missing = await isMissing(stateFile);
+			if (!stopped) store.dispatch(missing ? {type: 'preview/none'} : {type: 'preview/failed', message: error instanceof Error ? error.message : String(error)});
 		} finally {
 			loading = false;
 			if (again && !stopped) {

@@ -65,7 +65,7 @@ describe('the dashboard at 140x40', () => {
 describe('what the frames must show', () => {
 	it('the countdown and the running phases while stopping', () => {
 		const frame = frameOf('stopping', 80, 24);
-		expect(frame).toContain('SIGTERM sent · force kill in 8s');
+		expect(frame).toContain('SIGTERM sent · force kill in 7s');
 		expect(frame).toMatch(/save_state +.*1\.65s …/);
 	});
 

@@ -5,6 +5,7 @@ import {afterEach, describe, expect, it} from 'vitest';
 import {App} from '../../components/App.js';
 import {DashboardProvider, type DashboardCommands} from '../../src/hooks/dashboard-context.js';
 import {createLogFormatter} from '../../src/store/log-lines.js';
+import {reduceAll} from '../../src/store/reducer.js';
 import type {DashboardState} from '../../src/store/state.js';
 import {createStore, type DashboardStore} from '../../src/store/store.js';
 import {STATES} from '../fixtures/states.js';
@@ -76,13 +77,13 @@ describe('keys on the dashboard', () => {
 	it('filter the logs: type, enter applies, esc clears', async () => {
 		const view = mount(STATES.logFilter(), recorder().commands);
 		await view.press(KEYS.escape);
-		await waitFor(() => view.frame().includes('─ Logs · 16 lines'), {message: 'the filter to clear'});
+		await waitFor(() => view.frame().includes('─ Logs · 17 lines'), {message: 'the filter to clear'});
 		await view.press('/');
 		for (const key of ['c', 'a', 'r', 'd', 'x']) await view.press(key);
 		await view.press(KEYS.backspace);
 		expect(view.frame()).toContain('/ card');
 		await view.press(KEYS.enter);
-		expect(view.frame()).toContain('filter "card" · 1 of 16 lines');
+		expect(view.frame()).toContain('filter "card" · 1 of 17 lines');
 		expect(view.frame()).toContain('order 5521 failed: Error: card declined');
 	});
 
@@ -93,6 +94,72 @@ describe('keys on the dashboard', () => {
 		expect(view.frame()).toContain('▶ started pid 4242');
 		await view.press(KEYS.end);
 		expect(view.frame()).toContain('following');
+	});
+
+	it('scroll a row at a time through a line that wraps, a page of rows with PgUp, and Home shows the first page', async () => {
+		const view = mount(STATES.runningWithLogs(), recorder().commands);
+		const logRows = () => {
+			const rows = view.frame().split('\n');
+			const title = rows.findIndex(row => row.startsWith('─ Logs'));
+			return rows.slice(title + 1, -1);
+		};
+		// The long line takes the last two rows.
+		expect(logRows().slice(-2)).toEqual(['     indented with a tab, and a very long line that goes on past the edge of an', '     80 column terminal to show where it is cut']);
+		await view.press(KEYS.up);
+		expect(view.frame()).toContain('paused, End follows');
+		expect(logRows().at(-1)).toBe('     indented with a tab, and a very long line that goes on past the edge of an');
+		await view.press(KEYS.up);
+		expect(logRows().at(-1)).toBe(' GET  /api/products/991    404    2ms');
+		await view.press(KEYS.home);
+		expect(logRows()[0]).toBe(' ▶ started pid 4242: node server.mjs --port 3000');
+		await view.press(KEYS.end);
+		expect(view.frame()).toContain('following');
+		expect(logRows().at(-1)).toBe('     80 column terminal to show where it is cut');
+	});
+
+	it('page through wrapped lines by rows: PgUp shows the rows just above, PgDn these again', async () => {
+		const state = STATES.runningWithLogs();
+		const lines = Array.from({length: 30}, (_, index) => (index % 3 === 0 ? `line ${index} ${'that wraps over two rows '.repeat(4)}` : `line ${index}`));
+		const withLines = reduceAll(state, [{type: 'run/output', pid: 4242, stream: 'stdout', lines, at: state.now}]);
+		const logRows = (frame: string) => {
+			const rows = plain(frame).split('\n');
+			return rows.slice(rows.findIndex(row => row.startsWith('─ Logs')) + 1, -1);
+		};
+		// Every row, from a terminal as wide and tall enough for all of them.
+		const all = logRows(mount(withLines, recorder().commands, {columns: 80, rows: 120}).lastFrame()).filter(row => row.trim() !== '');
+		mounted?.rendered.unmount();
+		const view = mount(withLines, recorder().commands);
+		const bottom = logRows(view.lastFrame());
+		expect(all.slice(-bottom.length)).toEqual(bottom);
+		await view.press(KEYS.pageUp);
+		const above = logRows(view.lastFrame());
+		expect(above).toEqual(all.slice(-2 * bottom.length, -bottom.length));
+		await view.press(KEYS.pageDown);
+		expect(logRows(view.lastFrame())).toEqual(bottom);
+		expect(view.frame()).toContain('following');
+	});
+
+	it('w cuts app lines at the edge and wraps them again; devtui lines stay whole', async () => {
+		const view = mount(STATES.socketIgnored(), recorder().commands);
+		expect(view.frame()).toContain('     80 column terminal to show where it is cut');
+		await view.press('w');
+		expect(view.store.getState().ui.wrap).toBe(false);
+		expect(view.frame()).toContain('lines cut');
+		expect(view.frame()).toContain('     indented with a tab, and a very long line that goes on past the edge of an…');
+		expect(view.frame()).not.toContain('80 column terminal');
+		expect(view.frame()).toContain('   helper');
+		await view.press('w');
+		expect(view.frame()).toContain('     80 column terminal to show where it is cut');
+	});
+
+	it('give the logs the whole width of an app without state; tab still reaches the state pane', async () => {
+		const view = mount(STATES.runningWithLogs(), recorder().commands, {columns: 120, rows: 40});
+		expect(view.frame()).not.toContain('─ State');
+		await view.press(KEYS.tab);
+		expect(view.store.getState().ui.focus).toBe('inspector');
+		expect(view.frame()).toContain('─ State');
+		expect(view.frame()).toContain('no state file yet');
+		expect(view.frame()).not.toContain('─ Logs');
 	});
 
 	it('expand a node with enter, and choose a snapshot for the next start', async () => {

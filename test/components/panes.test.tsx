@@ -12,6 +12,7 @@ import {LogPane} from '../../components/LogPane.js';
 import {TimelinePane} from '../../components/TimelinePane.js';
 import {footerHints, keyContextOf} from '../../src/keymap.js';
 import {createLogFormatter} from '../../src/store/log-lines.js';
+import {createLogRows} from '../../src/store/log-wrap.js';
 import {filterEntries} from '../../src/store/log-view.js';
 import {checkView, socketView, type CheckView, type SocketView} from '../../src/store/listen-check-view.js';
 import {countdown, shownTimeline} from '../../src/store/selectors.js';
@@ -31,7 +32,7 @@ describe('TimelinePane', () => {
 			const {lastFrame} = render(<TimelinePane timeline={shown.timeline} live countdown={countdown(state)} now={state.now} focused width={width} height={6} />);
 			const frame = plain(lastFrame());
 			for (const line of frame.split('\n')) expect([...line].length).toBeLessThanOrEqual(width);
-			expect(frame).toContain('force kill in 8s');
+			expect(frame).toContain('force kill in 7s');
 			expect(frame).toMatchSnapshot(`width ${width}`);
 		}
 	});
@@ -43,35 +44,45 @@ describe('TimelinePane', () => {
 });
 
 describe('HistoryList', () => {
-	it('spells out a forced stop where the width allows, and marks it where it does not', () => {
+	it('spells out a forced stop at any width, giving up the time of day where both do not fit', () => {
 		const {history} = STATES.forceKilled();
 		const wide = plain(render(<HistoryList history={history} top={0} focused={false} width={60} height={4} />).lastFrame());
-		expect(wide).toContain('10.0s  339ms ✗ killed');
+		expect(wide).toContain(' #3  09:36:14 change  10.0s  339ms ✗ killed');
 		const narrow = plain(render(<HistoryList history={history} top={0} focused={false} width={36} height={4} />).lastFrame());
-		expect(narrow).toContain('10.0s  339ms ✗');
-		expect(narrow).not.toContain('killed');
+		expect(narrow).toContain(' #3  change  10.0s  339ms ✗ killed');
+		// Every row drops the clock, so the columns stay aligned.
+		expect(narrow).toContain(' #2  change  814ms  319ms');
+		expect(narrow).not.toMatch(/\d\d:\d\d:\d\d/);
+		// Without a mark to show, the clock stays.
+		const quiet = plain(render(<HistoryList history={history.slice(1)} top={0} focused={false} width={36} height={4} />).lastFrame());
+		expect(quiet).toContain(' #2  09:35:13 change  814ms  319ms');
 	});
 });
 
 describe('LogPane', () => {
 	it('shows the filter being typed, and the lines that match once applied', () => {
 		const editing = STATES.logFilterEditing();
-		const format = createLogFormatter({color: false});
-		const props = {total: editing.logs.entries.length, view: editing.ui.log, format, focused: true, width: 70, height: 5};
+		const rows = createLogRows(createLogFormatter({color: false}))(69, true);
+		const props = {total: editing.logs.entries.length, view: editing.ui.log, rows, wrap: true, focused: true, width: 70, height: 5};
 		const typing = plain(render(<LogPane {...props} entries={editing.logs.entries} filter={editing.ui.filter} />).lastFrame());
 		expect(typing).toContain('/ api/cart');
 		const applied = STATES.logFilter();
 		const entries = filterEntries(applied.logs.entries, applied.ui.filter.applied);
 		const frame = plain(render(<LogPane {...props} total={applied.logs.entries.length} entries={entries} filter={applied.ui.filter} />).lastFrame());
 		expect(frame).toMatchSnapshot();
-		expect(frame).toContain('2 of 16 lines');
+		expect(frame).toContain('2 of 17 lines');
 	});
 });
 
 describe('Footer', () => {
-	it('keeps "? help" however narrow the terminal', () => {
+	it('keeps "q quit" and "? help" however narrow the terminal', () => {
 		const hints = footerHints(keyContextOf(STATES.runningWithLogs()));
-		expect(fitHints(hints, 20).map(hint => hint.label)).toEqual(['/', '?']);
+		expect(fitHints(hints, 20).map(hint => hint.label)).toEqual(['q', '?']);
+		expect(fitHints(hints, 30).map(hint => hint.label)).toEqual(['/', 'q', '?']);
+		// A failed check's longer "r restart anyway" pushes other keys out, never q.
+		const failed = fitHints(footerHints(keyContextOf(STATES.checkFailed())), 80).map(hint => `${hint.label} ${hint.hint}`);
+		expect(failed).toContain('r restart anyway');
+		expect(failed.slice(-2)).toEqual(['q quit', '? help']);
 		expect(fitHints(hints, 200)).toEqual(hints);
 		const frame = plain(render(<Footer hints={hints} width={30} />).lastFrame());
 		expect(frame).toContain('? help');

@@ -96,6 +96,41 @@ describe('the dashboard in a real terminal', () => {
 		expect(isAlive(last)).toBe(false);
 	});
 
+	it('wraps long lines over the whole width of an app without state, cuts them with w, and marks stderr by level', async () => {
+		const cwd = mkdtempSync(path.join(os.tmpdir(), 'devtui-e2e-wrap-'));
+		const long = `${'word '.repeat(30)}END-OF-THE-LINE`;
+		writeFileSync(
+			path.join(cwd, 'app.mjs'),
+			[
+				`console.log(${JSON.stringify(`OUT ${long}`)});`,
+				`console.error('INFO: started fine');`,
+				`console.error('ERROR: something broke');`,
+				'setInterval(() => {}, 1000);',
+				"process.on('SIGTERM', () => process.exit(0));",
+			].join('\n'),
+		);
+		const terminal = await open(cwd);
+		// 100 columns, no state pane: the line wraps after about 99 columns and reads whole.
+		const screen = await terminal.waitForScreen(/END-OF-THE-LINE/);
+		expect(screen).not.toContain('─ State');
+		const rows = screen.split('\n');
+		const first = rows.findIndex(row => row.includes('OUT word'));
+		expect(`${rows[first]!.trim()} ${rows[first + 1]!.trim()}`).toBe(`OUT ${long}`);
+		// INFO on stderr is not an error: a gray mark; ERROR a red one.
+		const colours = (await terminal.screen({ansi: true})).split('\n');
+		const mark = (text: string) => /\u001B\[(\d+)m┃/.exec(colours.find(row => row.includes(text)) ?? '')?.[1];
+		expect(mark('INFO: started fine')).toBe('90');
+		expect(mark('ERROR: something broke')).toBe('31');
+
+		await terminal.sendKeys({text: 'w'});
+		await terminal.waitForScreen(/lines cut/);
+		const cut = await terminal.screen();
+		expect(cut).not.toContain('END-OF-THE-LINE');
+		expect(cut).toMatch(/OUT word .*…/);
+		await terminal.sendKeys({text: 'q'});
+		expect(await terminal.waitForExit({timeout: 15_000})).toEqual({code: 0, signal: null});
+	});
+
 	it('closing the terminal stops the app within 2 s', async () => {
 		const cwd = project();
 		const terminal = await open(cwd);

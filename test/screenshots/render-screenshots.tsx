@@ -42,6 +42,10 @@ const SHOTS: Shot[] = [
 	{name: 'check-failed', state: 'checkFailed', caption: 'check failed, old app still serving'},
 	{name: 'help', state: 'help', caption: 'help'},
 	{name: 'running-80x24', state: 'runningWithLogs', caption: 'running, small terminal', columns: 80, rows: 24},
+	{name: 'uvicorn-log-levels', state: 'uvicornLogs', caption: 'uvicorn: stderr marked by level, no state pane', columns: 120, rows: 40},
+	{name: 'advice-wrapped', state: 'bindConflict', caption: "devtui's advice wrapped whole", columns: 80, rows: 24},
+	{name: 'file-set-aside', state: 'feedbackSetAside', caption: 'a file the app writes, set aside'},
+	{name: 'readiness-unknown', state: 'readinessUnknown', caption: 'started, readiness unknown'},
 ];
 
 const commands: DashboardCommands = {restart() {}, togglePostpone() {}, forceKill() {}, quit() {}, listSnapshots() {}, loadSnapshot() {}};

@@ -116,7 +116,7 @@ describe('the footer hints', () => {
 	it('show what the focused pane offers first, and help last', () => {
 		const logs = footerHints(context());
 		expect(logs[0]).toEqual({label: '/', hint: 'filter'});
-		expect(logs.at(-1)).toEqual({label: '?', hint: 'help'});
+		expect(logs.at(-1)).toEqual({label: '?', hint: 'help', keep: true});
 		const inspector = footerHints(context({focus: 'inspector'}));
 		expect(inspector.slice(0, 2)).toEqual([
 			{label: 'enter', hint: 'expand'},
@@ -127,7 +127,9 @@ describe('the footer hints', () => {
 
 	it('follow the context: held, quitting, the browser, the filter', () => {
 		expect(footerHints(context({held: true}))).toContainEqual({label: 'p', hint: 'release'});
-		expect(footerHints(context({quitting: true}))).toContainEqual({label: 'q', hint: 'force quit'});
+		expect(footerHints(context({quitting: true}))).toContainEqual({label: 'q', hint: 'force quit', keep: true});
+		expect(footerHints(context())).toContainEqual({label: 'w', hint: 'no wrap'});
+		expect(footerHints(context({wrap: false}))).toContainEqual({label: 'w', hint: 'wrap'});
 		expect(footerHints(context({focus: 'inspector', browserOpen: true}))[0]).toEqual({label: 'enter', hint: 'load on next start'});
 		expect(footerHints(context({mode: 'filter'}))).toEqual([
 			{label: 'enter', hint: 'apply'},

@@ -38,10 +38,15 @@ describe('connectPreview', () => {
 		bus.emit({type: 'state/validated', bytes: 13, keys: ['counter'], changedKeys: ['counter'], snapshot: 's.json', durationMs: 1});
 		await waitFor(() => store.getState().preview.preview?.root.children?.[0]?.text === '2', {message: 'the reloaded preview'});
 
+		// A file that is gone is no error but "no state" (the invalid save says what happened).
 		await rm(file);
 		bus.emit({type: 'state/invalid', reason: 'missing', message: 'gone'});
+		await waitFor(() => store.getState().preview.status === 'none', {message: 'the reload of a missing file'});
+
+		// One that cannot be read is an error, with the reason.
+		await writeFile(file, '{"counter": ');
+		bus.emit({type: 'state/invalid', reason: 'truncated', message: 'cut'});
 		await waitFor(() => store.getState().preview.status === 'error', {message: 'the failed reload'});
-		expect(store.getState().preview.message).toMatch(/state\.json does not exist$/);
 		stop();
 		store.dispose();
 		await source.close();

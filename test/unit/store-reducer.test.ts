@@ -2,6 +2,7 @@ import {describe, expect, it} from 'vitest';
 import type {DashboardAction} from '../../src/store/actions.js';
 import {LOG_CAP, createInitialState, type DashboardState} from '../../src/store/state.js';
 import {coalesceOutput, reduce, reduceAll} from '../../src/store/reducer.js';
+import {scrollLogView, type LogRows} from '../../src/store/log-view.js';
 import {appStatus} from '../../src/store/selectors.js';
 import type {SupervisorEvent} from '../../src/supervisor/events.js';
 import {COMMAND, CWD, createScript, output, ready, spawn, stopForChange, T0, validated} from '../fixtures/dashboard-script.js';
@@ -179,13 +180,22 @@ describe('the reducer folds the dashboard actions', () => {
 	});
 
 	it('keeps a paused log view on the same line while new lines arrive', () => {
-		const paused = reduce(withLines(100), {type: 'ui/scroll', by: -10});
+		const rows: LogRows = entry => [entry.text];
+		const lines = withLines(100);
+		const paused = reduce(lines, {type: 'ui/log-view', view: scrollLogView(lines.logs.entries, lines.ui.log, -10, 10, rows)});
 		expect(paused.ui.log).toEqual({follow: false, anchorId: 90});
 		const more = fold([{type: 'run/output', pid: 1, stream: 'stdout', lines: ['new'], at: T0}], paused);
 		expect(more.ui.log).toEqual({follow: false, anchorId: 90});
-		expect(reduce(more, {type: 'ui/scroll', by: 100}).ui.log.follow).toBe(true);
-		expect(reduce(more, {type: 'ui/scroll-to', edge: 'end', page: 10}).ui.log.follow).toBe(true);
-		expect(reduce(more, {type: 'ui/scroll-to', edge: 'start', page: 10}).ui.log).toEqual({follow: false, anchorId: 10});
+		// The other panes' scrolling never moves the logs (the keys move them by display rows).
+		expect(reduce(more, {type: 'ui/scroll', by: 100}).ui.log).toEqual({follow: false, anchorId: 90});
+	});
+
+	it('toggles wrapping, keeping the place in the logs', () => {
+		const paused = reduce(withLines(20), {type: 'ui/log-view', view: {follow: false, anchorId: 5, below: 1}});
+		const cut = reduce(paused, {type: 'ui/wrap'});
+		expect(cut.ui.wrap).toBe(false);
+		expect(cut.ui.log).toEqual(paused.ui.log);
+		expect(reduce(cut, {type: 'ui/wrap'}).ui.wrap).toBe(true);
 	});
 
 	it('filters: type, apply, clear', () => {
@@ -207,7 +217,7 @@ describe('the reducer folds the dashboard actions', () => {
 		state = reduce(state, {type: 'ui/scroll', by: 1000});
 		expect(state.ui.tree.cursor).toBe(6);
 		// A scalar does not expand.
-		expect(reduce(reduce(state, {type: 'ui/scroll-to', edge: 'start', page: 5}), {type: 'ui/tree-toggle'}).ui.tree.expanded).toEqual({});
+		expect(reduce(reduce(state, {type: 'ui/scroll-to', edge: 'start'}), {type: 'ui/tree-toggle'}).ui.tree.expanded).toEqual({});
 	});
 
 	it('moves the snapshot cursor while the browser is open', () => {
