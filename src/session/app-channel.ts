@@ -111,8 +111,10 @@ export const openAppChannel = async (bus: EventBus, handlers: AppChannelHandlers
 
 	return {
 		participant: {
-			spawnInput(input, restart) {
+			starting(restart) {
 				server.expect({restart});
+			},
+			spawnInput(input) {
 				return {
 					...input,
 					// A client inherited from devtui's own environment must not make the app think it is a worker.

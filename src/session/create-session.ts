@@ -85,9 +85,8 @@ export const createSession = async (
 	const stateKeeper = createStateKeeper({stateFile: options.stateFile, emit: event => bus.emit(event), displayRoot: options.cwd});
 	let rollbackTo: string | undefined;
 	const state: RunParticipant = {
-		spawnInput: input => {
+		starting: () => {
 			stateSaved = false;
-			return input;
 		},
 		async afterStop({stopStartedAt, restart}) {
 			await stateKeeper.afterStop({stopStartedAt, restart, expected: stateSaved});

@@ -16,8 +16,13 @@ export interface StopInfo {
 }
 
 export interface RunParticipant {
-	/** Adjusts the next instance's spawn: environment, inherited descriptors, a wrapper. */
+	/**
+	 * Adjusts an instance's spawn: environment, inherited descriptors, a wrapper. Pure: it may be
+	 * asked ahead of time (a warm start prepares the next instance while this one runs).
+	 */
 	spawnInput?(input: SpawnInput, restart: number): SpawnInput;
+	/** Instance `restart` is about to start running the app's code: the moment for side effects. */
+	starting?(restart: number): void;
 	/** The instance is running. */
 	spawned?(app: AppProcess, restart: number): void;
 	/** Right before the stop signal goes to the instance devtui is stopping. */

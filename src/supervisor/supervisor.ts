@@ -558,6 +558,7 @@ export class Supervisor {
 			...(this.options.passStdout ? {passStdout: true} : {}),
 		};
 		const input = this.participants.reduce((next, participant) => participant.spawnInput?.(next, restart) ?? next, base);
+		for (const participant of this.participants) participant.starting?.(restart);
 		const startedAt = this.now();
 		let app: AppProcess;
 		try {
