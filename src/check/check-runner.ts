@@ -8,7 +8,7 @@ import type {ChangedFile, CheckFailure} from '../supervisor/events.js';
 import type {EarlyStopChecks} from '../supervisor/early-stop.js';
 import {blameFiles} from './blame-files.js';
 import {checkEnv, planChecks, type CheckConfig, type PlannedCheck} from './plan-checks.js';
-import {isPythonFile, pythonCheckArgs} from './python-compile-check.js';
+import {isPythonFile, pythonCheckArgs, PYTHON_CHECK_NAME} from './python-compile-check.js';
 import {runCheck, type CheckRunResult, type RunningCheck} from './run-check.js';
 
 export type CheckOutcome = {ok: true} | {ok: false; failure: CheckFailure};
@@ -138,6 +138,8 @@ export const createCheckRunner = ({
 									files.map(file => file.path),
 									outcome.output,
 								),
+								// pycheck branch, minimal: name the interpreter the Python check used (issue 10, point 7).
+								...(check.name === PYTHON_CHECK_NAME ? {interpreter: check.argv[0]!} : {}),
 							},
 						};
 					}

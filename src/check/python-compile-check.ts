@@ -1,89 +1,91 @@
 // The built-in check for Python: compile every changed .py file, as Python itself would on import,
-// so a syntax error keeps the old app serving instead of crashing the new one. One interpreter run
-// compiles them all; nothing is written (no .pyc), and each error is one `path:line:col: Kind: msg`
-// line that editors and the blame heuristic both understand.
-
-import {execFile} from 'node:child_process';
-import {accessSync, constants, statSync} from 'node:fs';
-import path from 'node:path';
+// so a syntax error keeps the old app serving instead of crashing the new one. Nothing is written
+// (no .pyc), app code never runs, and each error is one `path:line:col: Kind: msg` line (then the
+// source line, indented) that editors and the blame heuristic both understand.
+//
+// The same Python source runs two ways: cold, one interpreter per check with the files as
+// arguments; or warm (python-checker.ts), one interpreter per session answering requests on stdin.
+// Both print the same bytes for the same files, because both call the same `report`.
 
 export const PYTHON_CHECK_NAME = 'python compile';
 
-// Python 3.8+ (the client's floor). Warnings (an invalid escape) are not failures: silence them.
-const SCRIPT = String.raw`
-import sys, warnings
+// Python 3.4+ (no f-strings): the check must run under whatever the app runs under. Warnings (an
+// invalid escape) are not failures: silence them. A file that is gone, unreadable or not a regular
+// file (a FIFO would block for ever) is skipped, as an import would not see it either. Any error
+// compile() raises is the file's (null bytes, too deep a nesting, out of memory), never the check's.
+// Text is written as UTF-8 bytes with undecodable bytes escaped, whatever the locale says.
+const REPORT = String.raw`
+import os, stat, sys, warnings
 warnings.simplefilter("ignore")
-failed = 0
-for name in sys.argv[1:]:
+
+def report(name, path):
     try:
-        with open(name, "rb") as handle:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return b""
+        with open(path, "rb") as handle:
             source = handle.read()
     except OSError:
-        continue
+        return b""
     try:
         compile(source, name, "exec", dont_inherit=True)
+        return b""
     except SyntaxError as error:
-        failed = 1
-        print("%s:%s:%s: %s: %s" % (name, error.lineno or 0, error.offset or 0, type(error).__name__, error.msg))
+        text = "%s:%s:%s: %s: %s\n" % (name, error.lineno or 0, error.offset or 0, type(error).__name__, error.msg)
         if error.text:
-            print("    " + error.text.rstrip())
-    except ValueError as error:
-        failed = 1
-        print("%s:0:0: %s: %s" % (name, type(error).__name__, error))
-sys.exit(failed)
+            text += "    " + error.text.rstrip() + "\n"
+    except Exception as error:
+        text = "%s:0:0: %s: %s\n" % (name, type(error).__name__, error)
+    return text.encode("utf-8", "backslashreplace")
 `;
 
-/** The arguments that compile these files (paths relative to the check's working directory). */
-// -I -S: no site packages, no PYTHON* variables, no user site: compiling needs none of them, and
-// skipping them makes the interpreter start in about 10 ms instead of 40.
-export const pythonCheckArgs = (python: string, files: readonly string[]): string[] => [python, '-I', '-S', '-c', SCRIPT, ...files];
+const COLD = String.raw`
+text = b"".join(report(name, name) for name in sys.argv[1:])
+sys.stdout.buffer.write(text)
+sys.stdout.flush()
+sys.exit(1 if text else 0)
+`;
+
+/** The first line the warm interpreter writes: `<HELLO> <version> <n>\n` and then sys.executable, n bytes. */
+export const WORKER_HELLO = 'devtui-python-checker';
+
+// The warm protocol is length-framed so that no text needs quoting and no module beyond the
+// cold run's is imported (json would add ~5 ms to every start). Request: `<id> <n>\n`, then n bytes
+// of name NUL path NUL name NUL path (a name as given, for the messages; a path to open). Answer:
+// `<id> <n>\n`, then the n bytes the cold run would print. EOF on stdin (devtui quit, or was
+// killed) ends it.
+const SERVE = String.raw`
+def serve():
+    read, out = sys.stdin.buffer, sys.stdout.buffer
+    me = os.fsencode(sys.executable or "")
+    out.write(("${WORKER_HELLO} %d.%d.%d %d\n" % (tuple(sys.version_info[:3]) + (len(me),))).encode("ascii") + me)
+    out.flush()
+    while True:
+        header = read.readline()
+        if not header:
+            return
+        ident, size = header.split()
+        parts = read.read(int(size)).split(b"\0")
+        text = b"".join(report(parts[i].decode("utf-8", "surrogateescape"), parts[i + 1]) for i in range(0, len(parts) - 1, 2))
+        out.write(ident + b" " + str(len(text)).encode("ascii") + b"\n" + text)
+        out.flush()
+
+try:
+    serve()
+except BrokenPipeError:
+    pass
+os._exit(0)
+`;
+
+// -I -S: no site packages, no PYTHON* variables, no user site, and not the working directory on
+// sys.path (a project's own `warnings.py` cannot shadow the standard one): compiling needs none of
+// them, and skipping site makes the interpreter start in about 10 ms instead of 40.
+const ISOLATED = ['-I', '-S'];
+
+/** The arguments that compile these files once (paths relative to the check's working directory). */
+export const pythonCheckArgs = (python: string, files: readonly string[]): string[] => [python, ...ISOLATED, '-c', REPORT + COLD, ...files];
+
+/** The arguments that start the warm interpreter. */
+export const pythonWorkerArgs = (python: string): string[] => [python, ...ISOLATED, '-c', REPORT + SERVE];
 
 export const isPythonFile = (file: string): boolean => file.endsWith('.py');
 
-const PYTHON_NAME = /^python(\d+(\.\d+)?)?$/;
-
-const isExecutableFile = (file: string): boolean => {
-	try {
-		if (!statSync(file).isFile()) return false;
-		accessSync(file, constants.X_OK);
-		return true;
-	} catch {
-		return false;
-	}
-};
-
-const onPath = (name: string, pathEnv: string | undefined): string | undefined => {
-	for (const directory of (pathEnv ?? '').split(path.delimiter)) {
-		if (directory === '') continue;
-		const candidate = path.join(directory, name);
-		if (isExecutableFile(candidate)) return candidate;
-	}
-	return undefined;
-};
-
-/**
- * The interpreter that compiles: the app's own when its command runs python directly (`python3`,
- * `python3.12`, `.venv/bin/python`), so the check speaks the app's Python version; otherwise
- * `python3` on PATH. Undefined when there is none.
- */
-export const findPython = (command: readonly string[], {cwd, pathEnv}: {cwd: string; pathEnv: string | undefined}): string | undefined => {
-	const program = command[0] ?? '';
-	if (PYTHON_NAME.test(path.basename(program))) {
-		const own = program.includes('/') ? path.resolve(cwd, program) : onPath(program, pathEnv);
-		if (own && isExecutableFile(own)) return own;
-	}
-	return onPath('python3', pathEnv);
-};
-
-/**
- * The interpreter behind a version manager's shim (pyenv, asdf): asking Python for
- * `sys.executable` once saves the shim's ~100 ms on every check. The probe runs where the app runs,
- * so the shim picks the same version it picks for the app. Falls back to `python` on any problem.
- */
-export const realPythonBehind = (python: string, {cwd, env}: {cwd: string; env: NodeJS.ProcessEnv}): Promise<string> =>
-	new Promise(resolve => {
-		execFile(python, ['-c', 'import sys; print(sys.executable)'], {cwd, env, timeout: 10_000}, (error, stdout) => {
-			const real = stdout.trim();
-			resolve(!error && real !== '' && isExecutableFile(real) ? real : python);
-		});
-	});

@@ -1,12 +1,18 @@
 // Headless lines for the pre-restart checks. A failure is the one event worth more than a line: the
 // check's own output follows it, indented, so the error is readable without the dashboard.
 
-import type {SupervisorEvent} from '../supervisor/events.js';
+import type {CheckFailure, SupervisorEvent} from '../supervisor/events.js';
 import {formatDuration} from '../format-duration.js';
 
 type CheckEvent = Extract<SupervisorEvent, {type: 'check/started' | 'check/passed' | 'check/failed' | 'check/cancelled'}>;
 
 const OUTPUT_INDENT = '    ';
+
+// Which Python judged the code: "valid 3.12 rejected" is plain once it says 3.11.
+const interpreterOf = ({interpreter, interpreterVersion}: CheckFailure): string => {
+	if (interpreter === undefined) return '';
+	return interpreterVersion === undefined ? ` with ${interpreter}` : ` with Python ${interpreterVersion} at ${interpreter}`;
+};
 
 export const formatCheckEvent = (event: CheckEvent): string => {
 	switch (event.type) {
@@ -23,7 +29,7 @@ export const formatCheckEvent = (event: CheckEvent): string => {
 			const exit = failure.signal ? `killed by ${failure.signal}` : `exit code ${failure.exitCode ?? '?'}`;
 			const blamed = failure.blamed.length > 0 ? `, in ${failure.blamed.join(', ')}` : '';
 			const after = event.appStopped ? 'the app stays stopped until a change passes' : 'the running app keeps serving until a change passes';
-			const head = `check failed: ${failure.check} (${exit}, ${formatDuration(event.durationMs)})${blamed}; ${after}`;
+			const head = `check failed: ${failure.check}${interpreterOf(failure)} (${exit}, ${formatDuration(event.durationMs)})${blamed}; ${after}`;
 			return [head, ...failure.output.map(line => `${OUTPUT_INDENT}${line}`)].join('\n');
 		}
 	}

@@ -85,6 +85,8 @@ export interface CheckFailure {
 	blamed: string[];
 	/** The interpreter the check ran (the Python compile check: the app's own, e.g. /usr/bin/python3). */
 	interpreter?: string;
+	/** That interpreter's version (`3.11.2`), when known (the warm checker says it). */
+	interpreterVersion?: string;
 }
 
 /** Why devtui believes the app writes a watched file itself. */

@@ -1,7 +1,8 @@
 // Pre-restart checks with real processes: the built CLI headless, and a real session for `r`. A
 // failing check must leave the old app serving (same pid, still answering), a passing one restarts.
 
-import {mkdtempSync, readFileSync, writeFileSync, existsSync} from 'node:fs';
+import {execFileSync} from 'node:child_process';
+import {chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
@@ -140,7 +141,7 @@ describe('the built-in Python check (headless)', () => {
 		expect(await ask(port)).toBe(`${first} 1`);
 
 		writeFileSync(path.join(cwd, 'mod.py'), 'V = = 2\n');
-		await run.waitForLine(/\[devtui\] check failed: python compile \(exit code 1, .*\), in mod\.py; the running app keeps serving/, {timeout: TIMEOUT});
+		await run.waitForLine(/\[devtui\] check failed: python compile with \/\S+ \(exit code 1, .*\), in mod\.py; the running app keeps serving/, {timeout: TIMEOUT});
 		await run.waitForLine(/^ {4}mod\.py:1:\d+: SyntaxError: /, {timeout: TIMEOUT});
 		expect(await ask(port)).toBe(`${first} 1`);
 		expect(run.lines(/\[devtui\] stopping pid/)).toEqual([]);
@@ -162,6 +163,69 @@ describe('the built-in Python check (headless)', () => {
 		await run.waitForLine(/\[devtui\] app crashed \(exit code 1\)/, {timeout: TIMEOUT});
 		expect(run.lines(/\[devtui\] check/)).toEqual([]);
 		expect(run.stderr.join('\n')).toMatch(/SyntaxError/);
+	});
+});
+
+// A console script as pip writes one for `uvicorn` or `flask`: its shebang names the interpreter,
+// which need not be PATH's python3.
+const consoleScript = (cwd: string, python: string): string => {
+	const file = path.join(cwd, 'bin', 'serve');
+	mkdirSync(path.dirname(file), {recursive: true});
+	writeFileSync(file, `#!${python}\nimport os, sys\nsys.path.insert(0, os.getcwd())\nimport app\n`);
+	chmodSync(file, 0o755);
+	return file;
+};
+
+// Any Python 3.12+ on the machine (pyenv's, a distribution's): code 3.11 rejects.
+const python312 = (() => {
+	const root = process.env.PYENV_ROOT ?? path.join(os.homedir(), '.pyenv');
+	const versions = path.join(root, 'versions');
+	const candidates = [...(existsSync(versions) ? readdirSync(versions).map(version => path.join(versions, version, 'bin', 'python3')) : []), '/usr/bin/python3.12', '/usr/bin/python3.13'];
+	return candidates.find(candidate => {
+		try {
+			return Number(execFileSync(candidate, ['-c', 'import sys; print(sys.version_info[1])'], {encoding: 'utf8'}).trim()) >= 12;
+		} catch {
+			return false;
+		}
+	});
+})();
+
+describe("the Python check uses the app's own interpreter (headless)", () => {
+	it("a console script compiles with its shebang's interpreter, and a failure names it", async () => {
+		const cwd = pythonProject();
+		const port = await freePort();
+		const run = start(['--no-tui', '--', consoleScript(cwd, '/usr/bin/python3')], cwd, {PORT: String(port)});
+		await run.waitForLine(/READY .*restart=0/, {timeout: TIMEOUT});
+		await run.waitForLine(/\[devtui\] watching/, {timeout: TIMEOUT});
+		writeFileSync(path.join(cwd, 'mod.py'), 'V = = 2\n');
+		await run.waitForLine(/\[devtui\] check failed: python compile with \/usr\/bin\/python3 \(exit code 1, .*\), in mod\.py; the running app keeps serving/, {timeout: TIMEOUT});
+	});
+
+	it.skipIf(python312 === undefined)('valid 3.12 code under a 3.12 console script restarts, though PATH has 3.11', async () => {
+		const cwd = pythonProject();
+		const port = await freePort();
+		const run = start(['--no-tui', '--', consoleScript(cwd, python312!)], cwd, {PORT: String(port)});
+		await run.waitForLine(/READY .*restart=0 v=1/, {timeout: TIMEOUT});
+		await run.waitForLine(/\[devtui\] watching/, {timeout: TIMEOUT});
+		writeFileSync(path.join(cwd, 'mod.py'), 'type Pair[T] = tuple[T, T]\nV = 2\n');
+		await run.waitForLine(/READY .*restart=[1-9] v=2/, {timeout: TIMEOUT});
+		expect(run.lines(/\[devtui\] check failed/)).toEqual([]);
+	});
+
+	it.skipIf(!existsSync('/usr/bin/flask'))("Debian's flask: a broken save keeps the old app serving and names /usr/bin/python3; a fix restarts", async () => {
+		const cwd = tempDir();
+		writeFileSync(path.join(cwd, 'mod.py'), 'V = 1\n');
+		writeFileSync(path.join(cwd, 'app.py'), 'from flask import Flask\nimport mod\napp = Flask(__name__)\n\n@app.get("/")\ndef index():\n    return str(mod.V)\n');
+		const port = await freePort();
+		const run = start(['--no-tui', '--', '/usr/bin/flask', '--app', 'app', 'run', '--port', String(port)], cwd);
+		const answers = (expected: string) => waitFor(async () => (await ask(port).catch(() => '')) === expected, {timeout: TIMEOUT, message: `flask to answer ${expected}`});
+		await answers('1');
+		await run.waitForLine(/\[devtui\] watching/, {timeout: TIMEOUT});
+		writeFileSync(path.join(cwd, 'mod.py'), 'V = = 2\n');
+		await run.waitForLine(/\[devtui\] check failed: python compile with \/usr\/bin\/python3 \(exit code 1, .*\), in mod\.py/, {timeout: TIMEOUT});
+		expect(await ask(port)).toBe('1');
+		writeFileSync(path.join(cwd, 'mod.py'), 'V = 3\n');
+		await answers('3');
 	});
 });
 

@@ -42,5 +42,13 @@ describe('headless check lines', () => {
 		expect(formatCheckEvent({type: 'check/failed', at, durationMs: 40, failure: {...failure, output: [], blamed: []}, files: [], appStopped: true})).toBe(
 			'check failed: python compile (exit code 1, 40 ms); the app stays stopped until a change passes',
 		);
+		// The Python check names the interpreter that judged the code, with its version when known.
+		const python = {...failure, output: [], interpreter: '/usr/bin/python3'};
+		expect(formatCheckEvent({type: 'check/failed', at, durationMs: 12, failure: python, files: []})).toBe(
+			'check failed: python compile with /usr/bin/python3 (exit code 1, 12 ms), in app.py; the running app keeps serving until a change passes',
+		);
+		expect(formatCheckEvent({type: 'check/failed', at, durationMs: 12, failure: {...python, interpreterVersion: '3.11.2'}, files: []})).toBe(
+			'check failed: python compile with Python 3.11.2 at /usr/bin/python3 (exit code 1, 12 ms), in app.py; the running app keeps serving until a change passes',
+		);
 	});
 });
