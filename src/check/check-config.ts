@@ -4,7 +4,7 @@
 
 import type {DevtuiOptions} from '../options.js';
 import type {CheckConfig} from './plan-checks.js';
-import {findPython, resolvePython} from './find-python.js';
+import {choosePython, resolvePython} from './find-python.js';
 
 export interface ResolvedCheckConfig {
 	config: CheckConfig;
@@ -15,16 +15,23 @@ export interface ResolvedCheckConfig {
 	 * the warm checker (python-checker.ts) should start. Undefined when the Python check is off.
 	 */
 	python?: Promise<string>;
+	/**
+	 * The app itself runs that Python (its command or its shebang names it), so .py changes are
+	 * its code: warm the checker once the app is up. Otherwise (a Node app, a shell script) the
+	 * first .py change starts it, and a project without Python never pays for one.
+	 */
+	appRunsPython: boolean;
 }
 
 export const resolveCheckConfig = (options: Pick<DevtuiOptions, 'check' | 'pythonCheck' | 'command' | 'cwd'>, env: NodeJS.ProcessEnv): ResolvedCheckConfig => {
-	const first = options.pythonCheck ? findPython(options.command, {cwd: options.cwd, pathEnv: env.PATH}) : undefined;
+	const chosen = options.pythonCheck ? choosePython(options.command, {cwd: options.cwd, pathEnv: env.PATH}) : undefined;
+	const first = chosen?.python;
 	const config: CheckConfig = {command: options.check, python: first};
-	if (first === undefined) return {config, pythonMissing: options.pythonCheck};
+	if (first === undefined) return {config, pythonMissing: options.pythonCheck, appRunsPython: false};
 	// Checks before the probe answers simply use the first answer; later ones the interpreter behind it.
 	const python = resolvePython(options.command, {cwd: options.cwd, env}).then(real => {
 		config.python = real ?? first;
 		return config.python;
 	});
-	return {config, pythonMissing: false, python};
+	return {config, pythonMissing: false, python, appRunsPython: chosen!.appRunsIt};
 };

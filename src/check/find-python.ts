@@ -159,14 +159,24 @@ const withoutEnv = (command: readonly string[]): readonly string[] => {
  * when there is none. Commands behind another runner (`npm run`, `uv run`, `poetry run`) are not
  * followed: their interpreter is not knowable from the command.
  */
-export const findPython = (command: readonly string[], {cwd, pathEnv}: {cwd: string; pathEnv: string | undefined}): string | undefined => {
+export const findPython = (command: readonly string[], {cwd, pathEnv}: {cwd: string; pathEnv: string | undefined}): string | undefined =>
+	choosePython(command, {cwd, pathEnv})?.python;
+
+/** findPython, and whether the app itself runs that Python (not the PATH fallback): worth warming a checker for at start. */
+export const choosePython = (command: readonly string[], {cwd, pathEnv}: {cwd: string; pathEnv: string | undefined}): {python: string; appRunsIt: boolean} | undefined => {
 	const program = withoutEnv(command)[0] ?? '';
 	const resolved = lookUpProgram(program, cwd, pathEnv);
 	if (resolved !== undefined) {
 		const own = isPythonName(program) ? resolved : shebangPython(resolved, {cwd, pathEnv});
-		if (own !== undefined) return own;
+		if (own !== undefined) return {python: own, appRunsIt: true};
 	}
-	return onPath('python3', cwd, pathEnv);
+	const fallback = onPath('python3', cwd, pathEnv);
+	// pyenv's shims are all for Python programs; asdf's say their plugin. Which Python is for
+	// resolvePython to find out.
+	const head = resolved === undefined ? undefined : readHead(resolved);
+	const tool = head === undefined ? undefined : shimTool(head);
+	const pythonShim = tool !== undefined && (path.basename(tool) === 'pyenv' || /^# asdf-plugin: python\b/m.test(head!));
+	return fallback === undefined ? undefined : {python: fallback, appRunsIt: pythonShim};
 };
 
 // pyenv's and asdf's shims for console scripts are bash scripts that hand their name to the tool:

@@ -7,7 +7,8 @@ import {chmodSync, existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSyn
 import os from 'node:os';
 import path from 'node:path';
 import {beforeAll, describe, expect, it} from 'vitest';
-import {findPython, realPythonBehind, resolvePython} from '../../src/check/find-python.js';
+import {resolveCheckConfig} from '../../src/check/check-config.js';
+import {choosePython, findPython, realPythonBehind, resolvePython} from '../../src/check/find-python.js';
 
 const SYSTEM_PYTHON = '/usr/bin/python3';
 const BODY = 'import sys\nprint(sys.executable)\n';
@@ -152,6 +153,24 @@ describe("the Python check's interpreter is the one the app's command runs", () 
 		// At once: the shim is not a Python script, so PATH's python3 for now.
 		expect(findPython(['serve'], {cwd: root, pathEnv: shimEnv.PATH})).toBe(findPython(['python3'], {cwd: root, pathEnv}));
 		expect(await resolvePython(['serve'], {cwd: root, env: shimEnv})).toBe(venvPython);
+		// Still known at once to be a Python app (worth a warm checker).
+		expect(choosePython(['serve'], {cwd: root, pathEnv: shimEnv.PATH})?.appRunsIt).toBe(true);
+		const {config, python, appRunsPython} = resolveCheckConfig({check: undefined, pythonCheck: true, command: ['serve'], cwd: root}, shimEnv);
+		expect(appRunsPython).toBe(true);
+		expect(await python).toBe(venvPython);
+		expect(config.python).toBe(venvPython);
+	});
+
+	it('tells whether the app itself runs Python, so only Python apps warm a checker at start', () => {
+		const options = {cwd: root, pathEnv};
+		expect(choosePython(['python3', '-m', 'http.server'], options)?.appRunsIt).toBe(true);
+		expect(choosePython([script(path.join(root, 'bin', 'py-tool'), `#!${SYSTEM_PYTHON}\n`)], options)?.appRunsIt).toBe(true);
+		expect(choosePython([process.execPath, 'server.js'], options)).toEqual({python: findPython(['python3'], options), appRunsIt: false});
+		expect(choosePython(['npm', 'run', 'dev'], options)?.appRunsIt).toBe(false);
+		const off = resolveCheckConfig({check: undefined, pythonCheck: false, command: ['python3', 'app.py'], cwd: root}, env);
+		expect(off).toEqual({config: {command: undefined, python: undefined}, pythonMissing: false, appRunsPython: false});
+		const missing = resolveCheckConfig({check: undefined, pythonCheck: true, command: ['x'], cwd: root}, {PATH: ''});
+		expect(missing).toMatchObject({pythonMissing: true, appRunsPython: false});
 	});
 
 	const pyenvFlask = (() => {
