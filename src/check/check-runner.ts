@@ -7,7 +7,8 @@ import path from 'node:path';
 import type {ChangedFile, CheckFailure} from '../supervisor/events.js';
 import type {EarlyStopChecks} from '../supervisor/early-stop.js';
 import {blameFiles} from './blame-files.js';
-import {checkEnv, planChecks, type CheckConfig, type PlannedCheck} from './plan-checks.js';
+import {checkEnv, planChecks, presentFiles, type CheckConfig, type PlannedCheck} from './plan-checks.js';
+import type {PythonChecker, PythonCheckResult} from './python-checker.js';
 import {isPythonFile, pythonCheckArgs, PYTHON_CHECK_NAME} from './python-compile-check.js';
 import {runCheck, type CheckRunResult, type RunningCheck} from './run-check.js';
 
@@ -70,6 +71,7 @@ export const createCheckRunner = ({
 	say,
 	timeoutMs,
 	startCheck = (check, checkEnvironment) => runCheck({argv: check.argv, cwd, env: checkEnvironment, ...(timeoutMs === undefined ? {} : {timeoutMs})}),
+	python,
 }: {
 	config: CheckConfig;
 	cwd: string;
@@ -80,15 +82,26 @@ export const createCheckRunner = ({
 	say: (message: string) => void;
 	timeoutMs?: number;
 	startCheck?: StartCheck;
+	/** The warm Python checker (python-checker.ts): the Python check and the preflight go to it. Its owner disposes it. */
+	python?: PythonChecker;
 }): CheckRunner => {
 	let toldPythonMissing = false;
 	let disposed = false;
 	const running = new Set<RunningCheck>();
 
+	// The warm checker answers as the cold run would; cancelling only stops waiting for it.
+	const compileWarm = (checker: PythonChecker, paths: readonly string[]): RunningCheck & {result: Promise<PythonCheckResult>} => {
+		const controller = new AbortController();
+		return {result: checker.compile(paths, controller.signal), cancel: () => controller.abort()};
+	};
+
 	const launch = (check: PlannedCheck, files: readonly ChangedFile[]): RunningCheck => {
 		let started: RunningCheck;
 		try {
-			started = startCheck(check, checkEnv(env, files));
+			started =
+				check.name === PYTHON_CHECK_NAME && python !== undefined
+					? compileWarm(python, presentFiles(files).filter(isPythonFile))
+					: startCheck(check, checkEnv(env, files));
 		} catch (error) {
 			started = failedToStart(error);
 		}
@@ -109,6 +122,7 @@ export const createCheckRunner = ({
 			if (disposed || config.python === undefined || paths.length === 0) return false;
 			const complete = await Promise.all(paths.map(file => looksComplete(path.resolve(cwd, file))));
 			if (complete.includes(false)) return false;
+			if (python !== undefined) return (await python.compile(paths)).ok;
 			const check = launch({name: 'preflight', argv: pythonCheckArgs(config.python, paths)}, []);
 			return (await check.result).ok;
 		},
@@ -125,7 +139,7 @@ export const createCheckRunner = ({
 				for (const check of checks) {
 					if (cancelled) return {ok: true};
 					current = launch(check, files);
-					const outcome = await current.result;
+					const outcome: CheckRunResult & Partial<Pick<PythonCheckResult, 'interpreter' | 'version'>> = await current.result;
 					if (!outcome.ok) {
 						return {
 							ok: false,
@@ -138,8 +152,9 @@ export const createCheckRunner = ({
 									files.map(file => file.path),
 									outcome.output,
 								),
-								// pycheck branch, minimal: name the interpreter the Python check used (issue 10, point 7).
-								...(check.name === PYTHON_CHECK_NAME ? {interpreter: check.argv[0]!} : {}),
+								// The interpreter that judged the code (issue 10, point 7): the warm checker says which, and its version.
+								...(check.name === PYTHON_CHECK_NAME ? {interpreter: outcome.interpreter ?? check.argv[0]!} : {}),
+								...(check.name === PYTHON_CHECK_NAME && outcome.version !== undefined ? {interpreterVersion: outcome.version} : {}),
 							},
 						};
 					}

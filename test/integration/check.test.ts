@@ -13,6 +13,7 @@ import {createEventBus} from '../../src/supervisor/event-bus.js';
 import type {SupervisorEvent, SupervisorEventOf, SupervisorEventType} from '../../src/supervisor/events.js';
 import {freePort} from '../helpers/free-port.js';
 import {isAlive, pidsIn} from '../helpers/process-alive.js';
+import {pythonWorkersOf} from '../helpers/python-workers.js';
 import {runCli, type CliRun} from '../helpers/run-cli.js';
 import {fixture} from '../helpers/supervise.js';
 import {waitFor} from '../helpers/wait-for.js';
@@ -141,7 +142,7 @@ describe('the built-in Python check (headless)', () => {
 		expect(await ask(port)).toBe(`${first} 1`);
 
 		writeFileSync(path.join(cwd, 'mod.py'), 'V = = 2\n');
-		await run.waitForLine(/\[devtui\] check failed: python compile with \/\S+ \(exit code 1, .*\), in mod\.py; the running app keeps serving/, {timeout: TIMEOUT});
+		await run.waitForLine(/\[devtui\] check failed: python compile with (?:Python 3\.\d+\.\d+ at )?\/\S+ \(exit code 1, .*\), in mod\.py; the running app keeps serving/, {timeout: TIMEOUT});
 		await run.waitForLine(/^ {4}mod\.py:1:\d+: SyntaxError: /, {timeout: TIMEOUT});
 		expect(await ask(port)).toBe(`${first} 1`);
 		expect(run.lines(/\[devtui\] stopping pid/)).toEqual([]);
@@ -198,7 +199,7 @@ describe("the Python check uses the app's own interpreter (headless)", () => {
 		await run.waitForLine(/READY .*restart=0/, {timeout: TIMEOUT});
 		await run.waitForLine(/\[devtui\] watching/, {timeout: TIMEOUT});
 		writeFileSync(path.join(cwd, 'mod.py'), 'V = = 2\n');
-		await run.waitForLine(/\[devtui\] check failed: python compile with \/usr\/bin\/python3 \(exit code 1, .*\), in mod\.py; the running app keeps serving/, {timeout: TIMEOUT});
+		await run.waitForLine(/\[devtui\] check failed: python compile with (?:Python 3\.\d+\.\d+ at )?\/usr\/bin\/python3 \(exit code 1, .*\), in mod\.py; the running app keeps serving/, {timeout: TIMEOUT});
 	});
 
 	it.skipIf(python312 === undefined)('valid 3.12 code under a 3.12 console script restarts, though PATH has 3.11', async () => {
@@ -222,10 +223,45 @@ describe("the Python check uses the app's own interpreter (headless)", () => {
 		await answers('1');
 		await run.waitForLine(/\[devtui\] watching/, {timeout: TIMEOUT});
 		writeFileSync(path.join(cwd, 'mod.py'), 'V = = 2\n');
-		await run.waitForLine(/\[devtui\] check failed: python compile with \/usr\/bin\/python3 \(exit code 1, .*\), in mod\.py/, {timeout: TIMEOUT});
+		await run.waitForLine(/\[devtui\] check failed: python compile with (?:Python 3\.\d+\.\d+ at )?\/usr\/bin\/python3 \(exit code 1, .*\), in mod\.py/, {timeout: TIMEOUT});
 		expect(await ask(port)).toBe('1');
 		writeFileSync(path.join(cwd, 'mod.py'), 'V = 3\n');
 		await answers('3');
+	});
+});
+
+describe('the warm Python checker in a session (headless)', () => {
+	it('a Python app gets one warm interpreter, kept across checks and gone with devtui', async () => {
+		const cwd = pythonProject();
+		const port = await freePort();
+		const run = start(['--no-tui', '--', 'python3', 'app.py'], cwd, {PORT: String(port)});
+		await run.waitForLine(/READY .*restart=0/, {timeout: TIMEOUT});
+		await run.waitForLine(/\[devtui\] watching/, {timeout: TIMEOUT});
+		const devtui = run.child.pid!;
+		const [worker] = await waitFor(() => pythonWorkersOf(devtui).length === 1 && pythonWorkersOf(devtui), {timeout: TIMEOUT, message: 'one warm interpreter'});
+		writeFileSync(path.join(cwd, 'mod.py'), 'V = = 2\n');
+		// Warm, its version is known and shown.
+		await run.waitForLine(/\[devtui\] check failed: python compile with Python 3\.\d+\.\d+ at \/\S+ \(exit code 1, .*\), in mod\.py/, {timeout: TIMEOUT});
+		writeFileSync(path.join(cwd, 'mod.py'), 'V = 3\n');
+		await run.waitForLine(/READY .*restart=[1-9] v=3/, {timeout: TIMEOUT});
+		expect(pythonWorkersOf(devtui)).toEqual([worker]);
+		run.kill('SIGKILL');
+		await run.exit;
+		await waitFor(() => !isAlive(worker!), {timeout: TIMEOUT, message: `the warm interpreter ${worker} to exit with devtui`});
+	});
+
+	it('a Node app has none until a .py file changes', async () => {
+		const cwd = nodeProject();
+		const run = start(['--no-tui', '--', 'node', 'app.mjs'], cwd);
+		await run.waitForLine(/READY .*restart=0/, {timeout: TIMEOUT});
+		await run.waitForLine(/\[devtui\] watching/, {timeout: TIMEOUT});
+		writeFileSync(path.join(cwd, 'lib.js'), 'export const ok = 2;\n');
+		await run.waitForLine(/READY .*restart=1/, {timeout: TIMEOUT});
+		const devtui = run.child.pid!;
+		expect(pythonWorkersOf(devtui)).toEqual([]);
+		writeFileSync(path.join(cwd, 'tool.py'), 'x = 1\n');
+		await run.waitForLine(/READY .*restart=2/, {timeout: TIMEOUT});
+		expect(pythonWorkersOf(devtui)).toHaveLength(1);
 	});
 });
 
@@ -266,6 +302,29 @@ describe('forcing a restart past a failed check (session)', () => {
 		writeFileSync(path.join(cwd, 'other.js'), 'fine\n');
 		await waitForEvent('run/spawned', 3);
 		expect(of('check/started').at(-1)!.files).toEqual([{path: 'other.js', kind: 'added'}]);
+	});
+
+	it('the preflight asks the warm interpreter: a valid .py save begins stopping before its batch closes, a broken one never stops the app', async () => {
+		const cwd = tempDir();
+		writeFileSync(path.join(cwd, 'app.py'), 'import time, mod\nprint("READY", mod.V, flush=True)\ntime.sleep(3600)\n');
+		writeFileSync(path.join(cwd, 'mod.py'), 'V = 1\n');
+		const {session, of, waitForEvent} = await openSession(sessionOptions(cwd, {command: ['python3', 'app.py'], debounceMs: 1500, readyPattern: /^READY/}));
+		await waitForEvent('app/ready');
+		// A Python app: warmed once it is up (this session runs in the test's own process).
+		await waitFor(() => pythonWorkersOf(process.pid).length === 1, {timeout: TIMEOUT, message: 'a warm interpreter'});
+		writeFileSync(path.join(cwd, 'mod.py'), 'V = 2\n');
+		await waitForEvent('run/exited');
+		expect(of('watch/changed')).toEqual([]);
+		const second = (await waitForEvent('run/spawned', 2)).pid;
+		// Only once it has imported mod.py: before, the broken file would crash it, rightly.
+		await waitForEvent('app/ready', 2);
+		writeFileSync(path.join(cwd, 'mod.py'), 'V = = 3\n');
+		const failed = await waitForEvent('check/failed');
+		expect(failed.appStopped).toBeUndefined();
+		expect(failed.failure).toMatchObject({check: 'python compile', blamed: ['mod.py'], interpreterVersion: expect.stringMatching(/^3\.\d+\.\d+$/)});
+		expect(of('run/exited')).toHaveLength(1);
+		expect(session.supervisor.pid).toBe(second);
+		expect(isAlive(second)).toBe(true);
 	});
 
 	it('a batch that began stopping the app before a broken .py file joined it leaves the app stopped, and says so', async () => {

@@ -12,6 +12,7 @@ import {pythonCheckArgs, WORKER_HELLO} from '../../src/check/python-compile-chec
 import {realPythonBehind} from '../../src/check/find-python.js';
 import {runCheck} from '../../src/check/run-check.js';
 import {isAlive} from '../helpers/process-alive.js';
+import {pythonWorkersOf} from '../helpers/python-workers.js';
 import {waitFor} from '../helpers/wait-for.js';
 
 const SYSTEM_PYTHON = '/usr/bin/python3';
@@ -77,21 +78,6 @@ const stateOf = (pid: number): string | undefined => {
 		return undefined;
 	}
 };
-
-/** Live warm interpreters whose parent is `parent`, found in /proc, not asked of the checker. */
-const workersOf = (parent: number): number[] =>
-	readdirSync('/proc')
-		.filter(name => /^\d+$/.test(name))
-		.map(Number)
-		.filter(pid => {
-			try {
-				const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-				const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-				return ppid === parent && isAlive(pid) && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(WORKER_HELLO);
-			} catch {
-				return false;
-			}
-		});
 
 /** Gone from /proc entirely: not even a zombie waiting for its parent (us) to reap it. */
 const reaped = (pid: number) => waitFor(() => stateOf(pid) === undefined, {message: `process ${pid} to be reaped`});
@@ -305,12 +291,12 @@ describe('the warm Python checker', () => {
 		const checker = newChecker({cwd: dir});
 		await checker.compile(['good.py']);
 		const pid = checker.pid!;
-		expect(workersOf(process.pid)).toEqual([pid]);
+		expect(pythonWorkersOf(process.pid)).toEqual([pid]);
 		const waiting = checker.compile(['good.py']);
 		checker.dispose();
 		expect(await waiting).toMatchObject({cancelled: true});
 		await reaped(pid);
-		expect(workersOf(process.pid)).toEqual([]);
+		expect(pythonWorkersOf(process.pid)).toEqual([]);
 		expect(await checker.compile(['good.py'])).toMatchObject({cancelled: true});
 		checker.dispose();
 	});
