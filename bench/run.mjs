@@ -13,7 +13,7 @@ import {measureIdle} from './measures/idle.mjs';
 import {measureLatency} from './measures/latency.mjs';
 import {measurePythonSave} from './measures/python-save.mjs';
 import {measureTree} from './measures/tree.mjs';
-import {PEERS, stopAllPeers} from './lib/peers.mjs';
+import {PEERS, PYTHON, stopAllPeers} from './lib/peers.mjs';
 import {startSpawnWatch} from './lib/spawns.mjs';
 import {fixed, max, median, p90, ratio, table} from './lib/stats.mjs';
 
@@ -61,7 +61,7 @@ const machine = () => {
 	try {
 		commit = execFileSync('git', ['-C', path.dirname(benchDir), 'log', '-1', '--format=%h %s'], {encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore']}).trim().slice(0, 80);
 	} catch {}
-	return {nproc: os.availableParallelism(), cpu, kernel: os.release(), node: process.version, nodemon, python: execFileSync('python3', ['-V'], {encoding: 'utf8'}).trim(), commit, date: new Date().toISOString()};
+	return {nproc: os.availableParallelism(), cpu, kernel: os.release(), node: process.version, nodemon, python: execFileSync('python3', ['-V'], {encoding: 'utf8'}).trim(), fixturePython: `${PYTHON} (${execFileSync(PYTHON, ['-V'], {encoding: 'utf8'}).trim()})`, commit, date: new Date().toISOString()};
 };
 
 const latencyTable = results => {
@@ -172,7 +172,7 @@ const main = async () => {
 	const file = path.join(benchDir, 'results', `${info.date.replaceAll(':', '-')}${quick ? '-quick' : ''}.json`);
 	// After each part, so an interrupted run keeps what it measured.
 	const save = () => writeFileSync(file, `${JSON.stringify(out, null, '\t')}\n`);
-	console.log(`devtui bench ${quick ? '(quick) ' : ''}· ${info.nproc} × ${info.cpu} · linux ${info.kernel} · node ${info.node} · nodemon ${info.nodemon} · ${info.python} · ${info.commit} · ${info.date}\n`);
+	console.log(`devtui bench ${quick ? '(quick) ' : ''}· ${info.nproc} × ${info.cpu} · linux ${info.kernel} · node ${info.node} · nodemon ${info.nodemon} · ${info.python} (Python fixture: ${info.fixturePython}) · ${info.commit} · ${info.date}\n`);
 	const peersFor = app => Object.keys(PEERS).filter(name => PEERS[name].apps.includes(app));
 	const peers = peersFor('node');
 	const wants = part => options.only.includes(part);
@@ -197,7 +197,7 @@ const main = async () => {
 		save();
 		const holds = Object.values(pythonSave).filter(result => result.holds).map(result => `${result.label} ${result.holds}`);
 		console.log(`## Single save, Python fixture (.py modules, so devtui's Python check runs; ${changes} saves per tool, interleaved)\n\n${pythonSaveTable(pythonSave)}\n`);
-		console.log(`- spawns per save: app instances the kernel saw start between one save and the same tool's next (the bare restarter restarts on every event, and one write can make two).${holds.length ? `\n- restarts held as a feedback loop: ${holds.join(', ')} time(s).` : ''}\n`);
+		console.log(`- spawns per save: app instances the kernel saw start between one save and the same tool's next (the bare restarter restarts on every event, and one write can make two).${holds.length ? `\n- restarts held as a feedback loop (the save timed out, or the next would have; that devtui was replaced by a fresh one): ${holds.join(', ')} time(s).` : ''}\n`);
 	}
 	for (const fixture of burstFixtures) {
 		const reps = quick ? 3 : 20;
@@ -278,8 +278,10 @@ const main = async () => {
 };
 
 // Interrupted: the tools (and the busy loops, lib/load.mjs) must not outlive the bench.
+let interrupted = false;
 for (const signal of ['SIGINT', 'SIGTERM']) {
 	process.once(signal, async () => {
+		interrupted = true;
 		console.error(`bench: ${signal}, stopping the tools`);
 		spawnWatch?.close();
 		await stopAllPeers();
@@ -289,6 +291,11 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 
 try {
 	await main();
-} finally {
 	spawnWatch?.close();
+} catch (error) {
+	// The measure in progress fails as its tools are taken away: the handler above exits.
+	if (!interrupted) {
+		spawnWatch?.close();
+		throw error;
+	}
 }

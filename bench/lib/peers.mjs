@@ -1,7 +1,7 @@
 // The tools under test, each started on its own work directory with its own notify port. A peer
 // handle gives the root pid (for /proc accounting), devtui's --json events when there are any, and stop().
 import {spawn} from 'node:child_process';
-import {closeSync, mkdtempSync, mkdirSync, openSync, rmSync, writeFileSync} from 'node:fs';
+import {closeSync, existsSync, mkdtempSync, mkdirSync, openSync, rmSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -15,11 +15,12 @@ const devtuiCli = path.join(root, 'dist/src/cli.js');
 const nodemonBin = path.join(benchDir, 'node_modules/nodemon/bin/nodemon.js');
 
 /**
- * The Python fixture's interpreter: `python3` from PATH (pyenv's shim on the CI machine, ~50 ms of
- * bash before Python starts), or BENCH_PYTHON, e.g. /usr/bin/python3, for an interpreter that starts
- * at once. How quickly an instance starts changes how a burst plays out.
+ * The Python fixture's interpreter: Debian's /usr/bin/python3 where there is one (it starts in ~20
+ * ms, as the real frameworks run here), else `python3` from PATH; BENCH_PYTHON overrides it, e.g.
+ * BENCH_PYTHON=python3 for pyenv's shim, ~150 ms of bash before Python starts. How quickly an
+ * instance starts changes how a burst plays out.
  */
-export const PYTHON = process.env.BENCH_PYTHON || 'python3';
+export const PYTHON = process.env.BENCH_PYTHON || (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
 
 export const APPS = {
 	node: ['node', path.join(benchDir, 'apps/server.mjs')],

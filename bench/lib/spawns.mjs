@@ -25,12 +25,18 @@ const toMs = ns => Number(BigInt(ns) - monotonicOffsetNs) / 1e6;
  */
 export const startSpawnWatch = async () => {
 	const child = spawn(python, [script, String(process.pid)], {stdio: ['pipe', 'pipe', 'pipe']});
-	const processes = new Map(); // pid -> {pid, top, parent, forkAt, execs: [{at, argv}], exitAt}
+	// Pids come back (pid_max is 32768 here, and the machine is busy): a fork starts a new entry, and
+	// an entry keeps its parent's entry, not its parent's pid.
+	const live = new Map(); // pid -> the entry of the process that has (or last had) it
+	const byTop = new Map(); // tool pid -> every entry under it, in order
 	let lost = 0;
 	let stderr = '';
-	const record = pid => {
-		if (!processes.has(pid)) processes.set(pid, {pid, top: undefined, parent: undefined, forkAt: undefined, execs: [], exitAt: undefined});
-		return processes.get(pid);
+	const begin = (pid, top, parent, forkAt) => {
+		const entry = {pid, top, parent, forkAt, execs: [], exitAt: undefined};
+		live.set(pid, entry);
+		if (!byTop.has(top)) byTop.set(top, []);
+		byTop.get(top).push(entry);
+		return entry;
 	};
 	const first = new Promise(resolve => {
 		let buffer = '';
@@ -45,15 +51,16 @@ export const startSpawnWatch = async () => {
 				if (kind === 'READY') resolve({available: true});
 				else if (kind === 'UNAVAILABLE') resolve({available: false, reason: line.slice(12)});
 				else if (kind === 'LOST') lost++;
-				else if (kind === 'FORK') {
-					const entry = record(Number(rest[0]));
-					Object.assign(entry, {top: Number(top), parent: Number(a), forkAt: toMs(ns)});
-				} else if (kind === 'EXEC') {
-					const entry = record(Number(a));
-					entry.top ??= Number(top);
+				else if (kind === 'FORK') begin(Number(rest[0]), Number(top), live.get(Number(a)), toMs(ns));
+				else if (kind === 'EXEC') {
+					const known = live.get(Number(a));
+					const entry = known && known.exitAt === undefined ? known : begin(Number(a), Number(top), undefined, undefined);
 					const cmdline = rest.join(' ');
 					entry.execs.push(cmdline.startsWith('?') ? {at: toMs(ns), argv: undefined, name: cmdline.slice(1) || undefined} : {at: toMs(ns), argv: cmdline.split('\x1f')});
-				} else if (kind === 'EXIT') record(Number(a)).exitAt = toMs(ns);
+				} else if (kind === 'EXIT') {
+					const entry = live.get(Number(a));
+					if (entry) entry.exitAt = toMs(ns);
+				}
 			}
 		});
 		child.stderr.setEncoding('utf8');
@@ -73,16 +80,12 @@ export const startSpawnWatch = async () => {
 		return {...state, close: () => undefined};
 	}
 
+	const isTool = entry => entry.pid === entry.top;
 	const names = (entry, appScript) => entry.execs.some(exec => exec.argv?.includes(appScript));
-	const isApp = (entry, top, appScript, depth = 0) => {
-		if (!entry || entry.pid === top || depth > 64 || !names(entry, appScript)) return false;
-		return !isApp(processes.get(entry.parent), top, appScript, depth + 1);
-	};
-	/** The app spawn `pid` is (or runs under), if any. */
-	const spawnOf = (pid, top, appScript) => {
-		for (let entry = processes.get(pid), depth = 0; entry && entry.pid !== top && depth < 64; entry = processes.get(entry.parent), depth++) {
-			if (isApp(entry, top, appScript)) return entry;
-		}
+	const isApp = (entry, appScript) => Boolean(entry) && !isTool(entry) && names(entry, appScript) && !isApp(entry.parent, appScript);
+	/** The app spawn `entry` is (or runs under), if any. */
+	const spawnOf = (entry, appScript) => {
+		for (let at = entry; at && !isTool(at); at = at.parent) if (isApp(at, appScript)) return at;
 		return undefined;
 	};
 	const unread = entry => entry.execs.every(exec => exec.argv === undefined);
@@ -93,27 +96,37 @@ export const startSpawnWatch = async () => {
 		/**
 		 * The app spawns under tool `top` whose first exec fell in [from, to): {pid, at, exitAt, byName}.
 		 * A process that exited before its command line could be read (a spawn killed at once) counts
-		 * when its kernel name is the app's interpreter (`interpreter`, e.g. 'node' or 'python3') and
-		 * it runs under no app spawn: byName true. `unresolved` counts the other unread ones outside
-		 * every app spawn (tool helpers such as nodemon's `ps`, mostly).
+		 * when its kernel name is the app's interpreter (`interpreter`, e.g. 'node' or 'python3'), it
+		 * runs under no app spawn, and the tool runs nothing else by that name: byName true.
+		 * `unresolved` counts the other unread ones outside every app spawn (tool helpers such as
+		 * nodemon's `ps`, mostly; on devtui with the Python check, a check or a spawn).
 		 */
 		appSpawns(top, appScript, {from = -Infinity, to = Infinity, interpreter} = {}) {
+			const entries = byTop.get(top) ?? [];
 			const spawns = [];
 			let unresolved = 0;
-			for (const entry of processes.values()) {
-				if (entry.top !== top || entry.pid === top || entry.execs.length === 0) continue;
+			// A tool that runs other programs under the interpreter's name (devtui's Python check is a
+			// python3 too) makes the name no evidence: its unread processes stay unresolved.
+			const nameIsEvidence =
+				interpreter !== undefined &&
+				!entries.some(entry => !isTool(entry) && !unread(entry) && !spawnOf(entry, appScript) && entry.execs.some(exec => exec.argv && path.basename(exec.argv[0]) === interpreter));
+			for (const entry of entries) {
+				if (isTool(entry) || entry.execs.length === 0) continue;
 				const at = entry.execs[0].at;
 				if (at < from || at >= to) continue;
-				if (isApp(entry, top, appScript)) spawns.push({pid: entry.pid, at, exitAt: entry.exitAt, byName: false});
-				else if (unread(entry) && !spawnOf(entry.parent, top, appScript)) {
-					if (interpreter !== undefined && entry.execs.at(-1).name === interpreter) spawns.push({pid: entry.pid, at, exitAt: entry.exitAt, byName: true});
+				if (isApp(entry, appScript)) spawns.push({pid: entry.pid, at, exitAt: entry.exitAt, byName: false});
+				else if (unread(entry) && !spawnOf(entry.parent, appScript)) {
+					if (nameIsEvidence && entry.execs.at(-1).name === interpreter) spawns.push({pid: entry.pid, at, exitAt: entry.exitAt, byName: true});
 					else unresolved++;
 				}
 			}
 			return {spawns: spawns.sort((a, b) => a.at - b.at), unresolved};
 		},
-		/** The pid of the app spawn that process `pid` is or runs under (a shim's interpreter: the shim's). */
-		spawnPidOf: (pid, top, appScript) => spawnOf(pid, top, appScript)?.pid,
+		/** The pid of the app spawn that live process `pid` is or runs under (a shim's interpreter: the shim's). */
+		spawnPidOf: (pid, top, appScript) => {
+			const entry = live.get(pid);
+			return entry?.top === top ? spawnOf(entry, appScript)?.pid : undefined;
+		},
 		close,
 	};
 };
