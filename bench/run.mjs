@@ -145,12 +145,14 @@ const burstNotes = (results, reps) => {
 			const problems = [];
 			const held = tool.bursts.filter(burst => burst.held).length;
 			if (held) problems.push(`held restarts in ${held} burst(s) (feedback loop on ${[...new Set(tool.bursts.flatMap(burst => burst.feedbackLoops))].join(', ') || '?'}), restarted afresh ${tool.restartedAfterHold} time(s)`);
+			const strays = tool.bursts.reduce((sum, burst) => sum + burst.strays, 0);
+			if (strays) problems.push(`${strays} app instance(s) left running outside the tool's process tree after a burst (it lost track of them; the bench killed them)`);
 			const notReady = tool.bursts.filter(burst => burst.finalInstanceNotReady).length;
 			if (notReady) problems.push(`the last instance spawned never said READY in ${notReady} burst(s)`);
-			const byName = tool.bursts.reduce((sum, burst) => sum + burst.spawnsByName, 0);
-			if (byName) problems.push(`${byName} spawn(s) known by process name only (gone before their command line could be read)`);
+			const inferred = tool.bursts.reduce((sum, burst) => sum + burst.spawnsInferred, 0);
+			if (inferred) problems.push(`${inferred} spawn(s) gone before their command line could be read, counted by their process name or place (lib/spawns.mjs)`);
 			const unresolved = tool.bursts.reduce((sum, burst) => sum + burst.unresolvedExecs, 0);
-			if (unresolved) problems.push(`${unresolved} other process(es) gone before they could be read (tool helpers such as nodemon's \`ps\`, not counted)`);
+			if (unresolved) problems.push(`${unresolved} other process(es) gone, and reaped, before they could be read, not counted (a tool's helpers such as nodemon's \`ps\`, or spawns killed at once: a count may be short by these)`);
 			const devtuiDiffers = tool.bursts.filter(burst => burst.devtuiSpawned !== undefined && burst.spawnSource === 'kernel' && burst.devtuiSpawned !== burst.spawns).length;
 			if (devtuiDiffers) problems.push(`devtui's own run/spawned count differs from the kernel's in ${devtuiDiffers} burst(s)`);
 			if (problems.length) notes.push(`  - ${shape.label}, ${tool.label}: ${problems.join('; ')}`);

@@ -2,6 +2,9 @@
 // app and hands it the stop signal, so node --watch's restart decisions can be measured there too.
 import {spawn} from 'node:child_process';
 
-const child = spawn(process.argv[2], process.argv.slice(3), {stdio: 'inherit'});
+// The handlers come first: a stop signal that came between the spawn and them would end this
+// process at once and leave the Python app running on its own.
+let child;
 for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => child.kill(signal));
+child = spawn(process.argv[2], process.argv.slice(3), {stdio: 'inherit'});
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {startNotify} from './notify.mjs';
-import {processTree} from './proc.mjs';
+import {processesWithEnv, processTree} from './proc.mjs';
 import {startTmux} from './tmux.mjs';
 
 const benchDir = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -138,9 +138,26 @@ export const startPeer = async (peerName, app, {files = 10, env = {}, firstTimeo
 		events,
 		term,
 		rootPid: () => rootPid,
+		/** devtui holds its restarts (a feedback loop, as it judges): headless has no key to release it. */
+		held: () => events.findLast(event => event.type === 'supervisor/held')?.held === true,
 		appPids: () => new Set(notify.lines.map(line => line.pid)),
+		/**
+		 * App processes of this peer that are no longer under the tool (a tool that lost track of an
+		 * instance it meant to stop): killed, and their pids returned.
+		 */
+		killStrays() {
+			const tree = new Set(processTree(rootPid));
+			const strays = processesWithEnv(`BENCH_SRC=${path.join(dir, 'src')}`).filter(pid => !tree.has(pid));
+			for (const pid of strays) {
+				try {
+					process.kill(pid, 'SIGKILL');
+				} catch {}
+			}
+			return strays;
+		},
 		async stop() {
 			running.delete(handle);
+			handle.killStrays();
 			const tree = processTree(rootPid);
 			try {
 				process.kill(rootPid, 'SIGTERM');
@@ -151,6 +168,7 @@ export const startPeer = async (peerName, app, {files = 10, env = {}, firstTimeo
 					process.kill(pid, 'SIGKILL');
 				} catch {}
 			}
+			handle.killStrays();
 			term?.close();
 			notify.close();
 			rmSync(dir, {recursive: true, force: true});

@@ -94,29 +94,31 @@ export const startSpawnWatch = async () => {
 		/** Events the kernel dropped (receive buffer overrun): counts near then may be short. */
 		lost: () => lost,
 		/**
-		 * The app spawns under tool `top` whose first exec fell in [from, to): {pid, at, exitAt, byName}.
-		 * A process that exited before its command line could be read (a spawn killed at once) counts
-		 * when its kernel name is the app's interpreter (`interpreter`, e.g. 'node' or 'python3'), it
-		 * runs under no app spawn, and the tool runs nothing else by that name: byName true.
-		 * `unresolved` counts the other unread ones outside every app spawn (tool helpers such as
-		 * nodemon's `ps`, mostly; on devtui with the Python check, a check or a spawn).
+		 * The app spawns under tool `top` whose first exec fell in [from, to): {pid, at, exitAt, inferred}.
+		 * A process that exited and was reaped before its command line could be read (a spawn killed at
+		 * once) and runs under no app spawn still counts, inferred, where the evidence allows: its
+		 * kernel name is the app's interpreter (`interpreter`, e.g. 'node' or 'python3') and the tool
+		 * runs nothing else by that name, or it is the tool's own child and the tool starts nothing
+		 * but the app (the bare restarter, node --watch). `unresolved` counts the unread ones left
+		 * (a tool's helpers such as nodemon's `ps`; on devtui with the Python check, a check or a spawn).
 		 */
 		appSpawns(top, appScript, {from = -Infinity, to = Infinity, interpreter} = {}) {
 			const entries = byTop.get(top) ?? [];
 			const spawns = [];
 			let unresolved = 0;
-			// A tool that runs other programs under the interpreter's name (devtui's Python check is a
-			// python3 too) makes the name no evidence: its unread processes stay unresolved.
-			const nameIsEvidence =
-				interpreter !== undefined &&
-				!entries.some(entry => !isTool(entry) && !unread(entry) && !spawnOf(entry, appScript) && entry.execs.some(exec => exec.argv && path.basename(exec.argv[0]) === interpreter));
+			const others = entries.filter(entry => !isTool(entry) && !unread(entry) && !spawnOf(entry, appScript));
+			// devtui's Python check is a python3 too: there the name is no evidence.
+			const nameIsEvidence = interpreter !== undefined && !others.some(entry => entry.execs.some(exec => exec.argv && path.basename(exec.argv[0]) === interpreter));
+			const childIsEvidence = entries.some(entry => entry.parent && isTool(entry.parent) && isApp(entry, appScript)) && !others.some(entry => entry.parent && isTool(entry.parent));
 			for (const entry of entries) {
 				if (isTool(entry) || entry.execs.length === 0) continue;
 				const at = entry.execs[0].at;
 				if (at < from || at >= to) continue;
-				if (isApp(entry, appScript)) spawns.push({pid: entry.pid, at, exitAt: entry.exitAt, byName: false});
+				if (isApp(entry, appScript)) spawns.push({pid: entry.pid, at, exitAt: entry.exitAt, inferred: false});
 				else if (unread(entry) && !spawnOf(entry.parent, appScript)) {
-					if (nameIsEvidence && entry.execs.at(-1).name === interpreter) spawns.push({pid: entry.pid, at, exitAt: entry.exitAt, byName: true});
+					const byName = nameIsEvidence && entry.execs.at(-1).name === interpreter;
+					const asChild = childIsEvidence && entry.parent && isTool(entry.parent);
+					if (byName || asChild) spawns.push({pid: entry.pid, at, exitAt: entry.exitAt, inferred: true});
 					else unresolved++;
 				}
 			}

@@ -25,8 +25,6 @@ export const BURST_SHAPES = [
 	{key: 'g30L', label: '30 ms gaps, under load', gapMs: 30, load: true},
 ];
 
-const isHeld = handle => handle.events.findLast(event => event.type === 'supervisor/held')?.held === true;
-
 const lastActivity = (handle, spawnWatch, since) => {
 	const line = handle.notify.lines.at(-1);
 	let latest = line && line.at >= since ? line.at : since;
@@ -79,8 +77,8 @@ const judge = (handle, burst, end, spawnWatch) => {
 		spawns: kernel ? kernel.spawns.length : started.size,
 		spawnSource: kernel ? 'kernel' : 'app START lines',
 		spawnPids: kernel?.spawns.map(spawn => spawn.pid),
-		// Spawns gone before their command line could be read, known by their process name only.
-		spawnsByName: kernel?.spawns.filter(spawn => spawn.byName).length ?? 0,
+		// Spawns gone before their command line could be read, known by their name or place only.
+		spawnsInferred: kernel?.spawns.filter(spawn => spawn.inferred).length ?? 0,
 		unresolvedExecs: kernel?.unresolved ?? 0,
 		started: started.size,
 		readies: readies.length,
@@ -91,6 +89,7 @@ const judge = (handle, burst, end, spawnWatch) => {
 		finalInstanceNotReady: Boolean(kernel?.spawns.length && last && kernel.spawns.at(-1).pid !== spawnWatch.spawnPidOf(last.pid, handle.rootPid(), handle.appScript)),
 		held: handle.events.some(event => event.type === 'supervisor/held' && event.held && event.receivedAt >= burst.start && event.receivedAt < end),
 		feedbackLoops: handle.events.filter(event => event.type === 'watch/feedback-loop' && event.receivedAt >= burst.start && event.receivedAt < end).map(event => event.file),
+		strays: burst.strays,
 		writeSpanMs: lastWrite - burst.writeTimes[0],
 		maxGapMs: Math.max(...gaps),
 	};
@@ -115,10 +114,12 @@ export const measureBurst = async ({fixture, peers, reps, shapes = BURST_SHAPES,
 				for (let rep = 1; rep <= reps; rep++) {
 					for (const [index, handle] of handles.entries()) {
 						const burst = await runBurst(handle, shape, rep, {writes, files, spawnWatch});
+						// An instance the tool lost track of would serve on beside the new one, and count nowhere.
+						burst.strays = handle.killStrays().length;
 						runs.get(handle.name).push({handle, burst});
 						// Headless has no key to release a hold: a held devtui would stay held for every later
 						// burst. Count it, and go on with a fresh one.
-						if (isHeld(handle)) {
+						if (handle.held()) {
 							restartedAfterHold[handle.name] = (restartedAfterHold[handle.name] ?? 0) + 1;
 							await sleep(TAIL_MS);
 							const fresh = await startPeer(handle.name, app, {files});

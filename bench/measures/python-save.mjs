@@ -20,8 +20,6 @@ const gaps = (gapMs, spreadMs) => {
 	};
 };
 
-const isHeld = handle => handle.events.findLast(event => event.type === 'supervisor/held')?.held === true;
-
 export const measurePythonSave = async ({peers = PYTHON_SAVE_PEERS, changes, spawnWatch, settleMs = 1500, gapMs = 250, spreadMs = 400}) => {
 	const handles = [];
 	const nextGap = gaps(gapMs, spreadMs);
@@ -44,7 +42,7 @@ export const measurePythonSave = async ({peers = PYTHON_SAVE_PEERS, changes, spa
 				saves.get(handle.name).push({handle, started});
 				await sleep(nextGap());
 				// Headless cannot release a hold: count it, and go on with a fresh devtui.
-				if (isHeld(handle)) {
+				if (handle.held()) {
 					result.holds++;
 					saves.get(handle.name).at(-1).end = performance.now();
 					await handle.stop();
