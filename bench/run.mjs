@@ -7,7 +7,7 @@ import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {BURST_SHAPES, measureBurst} from './measures/burst.mjs';
+import {measureBurst} from './measures/burst.mjs';
 import {measureFlood} from './measures/flood.mjs';
 import {measureIdle} from './measures/idle.mjs';
 import {measureLatency} from './measures/latency.mjs';
@@ -138,9 +138,9 @@ const burstTable = results =>
 /** What the table leaves out: the bursts' real spans, holds, and anything that makes a count doubtful. */
 const burstNotes = (results, reps) => {
 	const notes = [];
-	for (const {shape, loadPinned, load, tools} of Object.values(results)) {
+	for (const {shape, writes, loadLoops, loadPinned, load, tools} of Object.values(results)) {
 		const all = Object.values(tools).flatMap(tool => tool.bursts);
-		notes.push(`- ${shape.label}: write span median ${fixed(median(all.map(burst => burst.writeSpanMs)), 0)} ms (scheduled ${19 * shape.gapMs}), largest gap median ${fixed(median(all.map(burst => burst.maxGapMs)), 0)} ms, max ${fixed(max(all.map(burst => burst.maxGapMs)), 0)}${load ? `; two busy loops${loadPinned ? ', one pinned to each core' : ' (not pinned: no taskset)'}` : ''}`);
+		notes.push(`- ${shape.label}: write span median ${fixed(median(all.map(burst => burst.writeSpanMs)), 0)} ms (scheduled ${(writes - 1) * shape.gapMs}), largest gap median ${fixed(median(all.map(burst => burst.maxGapMs)), 0)} ms, max ${fixed(max(all.map(burst => burst.maxGapMs)), 0)}${load ? `; ${loadLoops} busy loops${loadPinned ? ', one pinned to each core' : ' (not pinned: no taskset)'}` : ''}`);
 		for (const [name, tool] of Object.entries(tools)) {
 			const problems = [];
 			const held = tool.bursts.filter(burst => burst.held).length;
@@ -207,7 +207,7 @@ const main = async () => {
 		const burst = await measureBurst({fixture, peers: peersFor(app), reps, spawnWatch, log: quick ? undefined : message => console.error(message)});
 		out.results[`burst${fixture === 'python' ? 'Python' : 'Node'}`] = burst;
 		save();
-		console.log(`## Bursts, ${fixture === 'python' ? 'Python' : 'Node'} fixture: 20 writes to 10 files (${reps} bursts per tool and shape, interleaved)\n\n${burstTable(burst)}\n`);
+		console.log(`## Bursts, ${fixture === 'python' ? 'Python' : 'Node'} fixture: 20 writes to 10 files (each twice) (${reps} bursts per tool and shape, interleaved)\n\n${burstTable(burst)}\n`);
 		console.log(`${burstNotes(burst, reps)}\n`);
 	}
 	if (options.only.includes('idle')) {

@@ -144,7 +144,7 @@ export const measureBurst = async ({fixture, peers, reps, shapes = BURST_SHAPES,
 					bursts: list.map((run, index) => judge(run.handle, run.burst, run.end ?? list[index + 1]?.burst.start ?? end, spawnWatch)),
 				};
 			}
-			results[shape.key] = {shape, load: Boolean(load), loadPinned: load?.pinned, tools};
+			results[shape.key] = {shape, writes, load: Boolean(load), loadLoops: load?.pids().length, loadPinned: load?.pinned, tools};
 		}
 		return results;
 	} finally {
