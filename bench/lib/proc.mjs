@@ -38,6 +38,22 @@ export const processTree = root => {
 	return tree;
 };
 
+const isZombie = pid => {
+	const stat = read(`/proc/${pid}/stat`);
+	return !stat || stat[stat.lastIndexOf(')') + 2] === 'Z';
+};
+
+/** Live processes (zombies count as dead) whose environment holds `entry` ("NAME=value"). */
+export const processesWithEnv = entry => {
+	const pids = [];
+	for (const name of readdirSync('/proc')) {
+		if (!/^\d+$/.test(name)) continue;
+		const environ = read(`/proc/${name}/environ`);
+		if (environ && environ.split('\0').includes(entry) && !isZombie(name)) pids.push(Number(name));
+	}
+	return pids;
+};
+
 /** The tool's own processes: the tree minus the app and anything under it. */
 export const toolProcesses = (root, isApp) => {
 	const tree = processTree(root);
