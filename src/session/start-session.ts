@@ -75,7 +75,14 @@ export const startSession = async (
 	let supervisor: Supervisor | undefined;
 	let stateSavedThisRun = false;
 	let rollbackTo: string | undefined;
-	const readiness = trackReadiness({bus, pattern: options.readyPattern, port: options.readyPort});
+	// readiness branch: the held sockets, so that inheriting one is not "listening" and accepting on one is.
+	const readiness = trackReadiness({
+		bus,
+		pattern: options.readyPattern,
+		port: options.readyPort,
+		heldSockets: listening.sockets,
+		heldInodes: listening.inodes,
+	});
 
 	const onMessage = (message: AppMessage, connection: {pid: number; restart: number; client: string}) => {
 		const pid = connection.pid;
@@ -150,7 +157,8 @@ export const startSession = async (
 	});
 	const feedback = createFeedbackDetector();
 	const stopExpecting = bus.subscribe(event => {
-		if (event.type === 'app/ready' && event.source !== 'spawn') feedback.ready(event.at);
+		// readiness branch: every app/ready is now a sign the app gave (there is no 'spawn' source any more).
+		if (event.type === 'app/ready') feedback.ready(event.at);
 		if (event.type !== 'run/spawned') return;
 		server.expect({restart: event.restart, pid: event.pid});
 		feedback.spawned(event.at);
