@@ -24,7 +24,8 @@ const describeExit = (code: number | null, signal: string | null): string =>
 export const formatEvent = (event: SupervisorEvent): string | undefined => {
 	switch (event.type) {
 		case 'watch/ready':
-			return `watching ${event.paths.join(', ')}${event.polling ? ' by polling' : ''} (ready in ${formatDuration(event.durationMs)})`;
+			// "scanned", not "ready": ready is what the app is; the watcher only finished its first scan.
+			return `watching ${event.paths.join(', ')}${event.polling ? ' by polling' : ''} (scanned in ${formatDuration(event.durationMs)})`;
 		case 'watch/error':
 			return `watcher: ${event.message}`;
 		case 'watch/feedback-loop':
