@@ -7,8 +7,9 @@
 // Reading a TCP table whole is slow: the kernel walks every bucket of the established-connections
 // hash, some 4-5 ms per file on a machine with a few GB of RAM even when it holds three sockets.
 // Listening sockets come first in the file, so only those rows are read (the read stops at the
-// first row in another state), a family with no socket at all (/proc/net/sockstat{,6}) is not read,
-// and a scanner reads the tables again only when the app's sockets or the namespace's counts change.
+// first row in another state: cheap when any connection exists, a whole walk when none does), a
+// family with no socket at all (/proc/net/sockstat{,6}) is not read, and a scanner reads the
+// tables again only when the app's sockets or the namespace's counts change.
 
 import {closeSync, openSync, readdirSync, readFileSync, readlinkSync, readSync} from 'node:fs';
 import {SocketAddress} from 'node:net';
@@ -106,10 +107,13 @@ export const readListenRows = (file: string): TcpSocket[] => {
 			const lines = (rest + chunk.toString('latin1', 0, count)).split('\n');
 			rest = lines.pop()!;
 			for (const line of lines) {
+				// The state column decides, before anything else: a TIME_WAIT row (no inode, so no
+				// socket to report) still means the listening rows are over.
+				const state = line.trim().split(/\s+/, 4)[3];
+				if (state === undefined || state === 'st' || state === TCP_SYN_RECV) continue;
+				if (state !== TCP_LISTEN) return rows;
 				const row = parseTcpRow(line);
-				if (!row || row.state === TCP_SYN_RECV) continue;
-				if (row.state !== TCP_LISTEN) return rows;
-				rows.push(row);
+				if (row) rows.push(row);
 			}
 		}
 	} finally {
@@ -117,12 +121,15 @@ export const readListenRows = (file: string): TcpSocket[] => {
 	}
 };
 
-/** "TCP: inuse 5 orphan 0 tw 2 alloc 7 mem 1" and "TCP6: inuse 1": the lines, and whether each family has sockets. */
+/**
+ * From "TCP: inuse 5 orphan 0 tw 2 alloc 7 mem 1" and "TCP6: inuse 1": how many sockets of each
+ * family are hashed (listening or connected: TIME_WAIT is counted apart and ignored), as a
+ * signature that changes when a socket starts listening, and whether each family has any at all.
+ */
 export const parseSockstat = (text: string): {signature: string; tcp: boolean; tcp6: boolean} => {
-	const v4 = /^TCP: (.*)$/m.exec(text)?.[1];
-	const v6 = /^TCP6: (.*)$/m.exec(text)?.[1];
-	const inUse = (line: string | undefined) => (line === undefined ? true : !/^inuse 0\b/.test(line));
-	return {signature: `${v4 ?? '?'}|${v6 ?? '?'}`, tcp: inUse(v4), tcp6: inUse(v6)};
+	const v4 = /^TCP: inuse (\d+)/m.exec(text)?.[1];
+	const v6 = /^TCP6: inuse (\d+)/m.exec(text)?.[1];
+	return {signature: `${v4 ?? '?'}|${v6 ?? '?'}`, tcp: v4 !== '0', tcp6: v6 !== '0'};
 };
 
 const readSockstat = (pid: number | 'self'): ReturnType<typeof parseSockstat> | undefined => {
@@ -185,27 +192,33 @@ export const readDescriptors = (pid: number): Descriptor[] | undefined => {
 export interface ListenScanner {
 	/**
 	 * The TCP sockets in LISTEN that these processes hold, except the excluded inodes. Undefined
-	 * when none of them could be read (gone, or no /proc).
+	 * when none of them could be read (gone, or no /proc). `counts: false` reads again only for a
+	 * new socket of the app or the periodic rescan (for an app that has shown no sign for a while:
+	 * other processes' connections then cost nothing).
 	 */
-	scan(pids: readonly number[]): ListeningSocket[] | undefined;
+	scan(pids: readonly number[], options?: {counts?: boolean}): ListeningSocket[] | undefined;
 }
 
 /**
  * A scanner for one app instance. `exclude`: inodes that never count (the sockets devtui itself
- * hands the app with --listen: inheriting one is not listening). It reads the TCP tables only when
- * the set of the app's sockets or the namespace's socket counts changed since the last read, or
- * `rescanMs` passed (a listen() and a close() elsewhere could leave the counts as they were).
+ * hands the app with --listen: inheriting one is not listening). It reads the TCP tables at once
+ * when the app's set of sockets changed (Node opens, binds and listens in one call, so a new
+ * socket is usually already listening), at most every `minGapMs` when only the namespace's count
+ * of hashed sockets changed (listen() on a socket the app opened earlier; other processes'
+ * connections change it too, hence the limit), and every `rescanMs` whatever happened.
  */
 export const createListenScanner = ({
 	exclude = new Set(),
-	rescanMs = 1000,
+	minGapMs = 100,
+	rescanMs = 5000,
 	now = Date.now,
-}: {exclude?: ReadonlySet<number>; rescanMs?: number; now?: () => number} = {}): ListenScanner => {
-	let lastKey: string | undefined;
+}: {exclude?: ReadonlySet<number>; minGapMs?: number; rescanMs?: number; now?: () => number} = {}): ListenScanner => {
+	let lastInodes: string | undefined;
+	let lastSignature: string | undefined;
 	let lastReadAt = 0;
 	let lastFound: ListeningSocket[] = [];
 	return {
-		scan(pids) {
+		scan(pids, {counts = true} = {}) {
 			const owners = new Map<number, number>();
 			let readable = false;
 			for (const pid of pids) {
@@ -222,9 +235,13 @@ export const createListenScanner = ({
 			if (owners.size === 0) return [];
 			const first = owners.values().next().value!;
 			const stat = readSockstat(first);
-			const key = `${stat?.signature}|${[...owners.keys()].sort((a, b) => a - b).join(',')}`;
-			if (key === lastKey && now() - lastReadAt < rescanMs) return lastFound;
-			lastKey = key;
+			const inodes = [...owners.keys()].sort((a, b) => a - b).join(',');
+			const since = now() - lastReadAt;
+			const due =
+				inodes !== lastInodes || (counts && stat?.signature !== lastSignature && since >= minGapMs) || since >= rescanMs;
+			if (!due) return lastFound;
+			lastInodes = inodes;
+			lastSignature = stat?.signature;
 			lastReadAt = now();
 			const table = readListeningTable(first, stat) ?? [];
 			lastFound = [];

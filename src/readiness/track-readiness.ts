@@ -41,15 +41,18 @@ export interface ReadinessPolicy {
 
 export const DEFAULT_READINESS_POLICY: ReadinessPolicy = {unknownAfterMs: 10_000, helloGraceMs: 150, clientGraceMs: 1500, poll: DEFAULT_POLL_POLICY};
 
-/** Finds the TCP sockets an instance listens on. Undefined: it cannot tell (no /proc, or the instance is gone). */
-export type ListeningProbe = (root: number) => ListeningSocket[] | undefined;
+/**
+ * Finds the TCP sockets an instance listens on. Undefined: it cannot tell (no /proc, or the
+ * instance is gone). `patient`: the instance has shown no sign for a while; look more cheaply.
+ */
+export type ListeningProbe = (root: number, patient?: boolean) => ListeningSocket[] | undefined;
 
 /** The default probe: the instance's processes in /proc, its debugger ports and `exclude` left out. */
 export const procListeningProbe = (exclude: ReadonlySet<number>): ListeningProbe => {
 	const scanner = createListenScanner({exclude});
 	const debuggers = new Map<number, number[]>();
-	return root => {
-		const found = scanner.scan(instanceProcessIds(root));
+	return (root, patient = false) => {
+		const found = scanner.scan(instanceProcessIds(root), {counts: !patient});
 		return found?.filter(socket => {
 			let ports = debuggers.get(socket.pid);
 			if (!ports) {
@@ -167,7 +170,7 @@ export const trackReadiness = ({
 
 	const look = (target: Run): boolean => {
 		if (target !== run || target.ready || target.exited || target.sighting || target.hello) return true;
-		const found = probe(target.pid);
+		const found = probe(target.pid, target.unknown);
 		// The instance is gone (its exit event follows), or there is nothing to look in.
 		if (found === undefined) return true;
 		const first = found[0];

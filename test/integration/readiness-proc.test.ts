@@ -94,6 +94,24 @@ describe('the listening sockets of an app', () => {
 		expect(scanner.scan([app.pid])).toEqual(found);
 	});
 
+	it('sees listen() on a socket the app opened and bound long before (the tables are read again when the counts change)', async () => {
+		const app = await start([
+			'python3',
+			'-c',
+			"import socket, time\ns = socket.socket()\ns.bind(('127.0.0.1', 0))\nprint('bound', flush=True)\ntime.sleep(0.5)\ns.listen()\nprint('listening', flush=True)\ntime.sleep(3600)",
+		]);
+		const scanner = createListenScanner();
+		// The socket is there, bound, not listening: nothing to find yet, however often it looks.
+		expect(scanner.scan([app.pid])).toEqual([]);
+		expect(scanner.scan([app.pid])).toEqual([]);
+		await waitFor(() => app.output().includes('listening'), {timeout: 5000, message: 'the listen() call'});
+		const found = await waitFor(() => {
+			const sockets = scanner.scan([app.pid]);
+			return sockets && sockets.length > 0 ? sockets : undefined;
+		}, {timeout: 2000, message: 'the socket that started listening'});
+		expect(found).toEqual([expect.objectContaining({pid: app.pid, address: '127.0.0.1'})]);
+	});
+
 	it('leaves out a debugger port (node --inspect) and counts the app port', async () => {
 		const inspect = await freePort();
 		const app = await start([
