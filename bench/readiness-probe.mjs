@@ -8,7 +8,7 @@
 // Needs Linux. Prints a Markdown table of medians and p90s (ms per call).
 
 import {spawn} from 'node:child_process';
-import {readFileSync} from 'node:fs';
+import {readFileSync, readlinkSync} from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -47,7 +47,7 @@ const held = net.createServer();
 await new Promise(resolve => held.listen(0, '127.0.0.1', resolve));
 held._handle.readStop?.();
 const heldFd = held._handle.fd;
-const heldInode = Number(/socket:\[(\d+)\]/.exec(readFileSync(`/proc/self/fdinfo/${heldFd}`, 'utf8') && (await import('node:fs')).readlinkSync(`/proc/self/fd/${heldFd}`))[1]);
+const heldInode = Number(/socket:\[(\d+)\]/.exec(readlinkSync(`/proc/self/fd/${heldFd}`))[1]);
 
 const start = async command => {
 	const child = spawn(command[0], command.slice(1), {detached: true, stdio: ['ignore', 'pipe', 'inherit', heldFd]});
