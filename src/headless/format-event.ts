@@ -7,6 +7,7 @@ import type {ChangedFile, SupervisorEvent} from '../supervisor/events.js';
 import {formatCheckEvent} from './format-check.js';
 import {formatSocketEvent} from './format-socket.js';
 import {formatDuration} from '../format-duration.js';
+import {describeMissingSigns, describeReadySign} from './format-readiness.js';
 import {formatTimeline} from './format-timeline.js';
 
 const MAX_FILES_SHOWN = 5;
@@ -23,7 +24,8 @@ const describeExit = (code: number | null, signal: string | null): string =>
 export const formatEvent = (event: SupervisorEvent): string | undefined => {
 	switch (event.type) {
 		case 'watch/ready':
-			return `watching ${event.paths.join(', ')}${event.polling ? ' by polling' : ''} (ready in ${formatDuration(event.durationMs)})`;
+			// "scanned", not "ready": ready is what the app is; the watcher only finished its first scan.
+			return `watching ${event.paths.join(', ')}${event.polling ? ' by polling' : ''} (scanned in ${formatDuration(event.durationMs)})`;
 		case 'watch/error':
 			return `watcher: ${event.message}`;
 		case 'watch/feedback-loop':
@@ -62,7 +64,14 @@ export const formatEvent = (event: SupervisorEvent): string | undefined => {
 		case 'app/hello':
 			return event.restart === 0 ? `app pid ${event.pid} connected (${event.client})` : undefined;
 		case 'app/ready':
-			return undefined;
+			// A sign after devtui stopped waiting for one: no timeline line says it.
+			return event.late ? `pid ${event.pid} is ready after ${formatDuration(event.bootMs)} (${describeReadySign(event)})` : undefined;
+		case 'app/readiness-unknown':
+			// Once, on the first start, with the way out; later restarts say "readiness unknown" in their timeline line.
+			if (event.restart !== 0) return undefined;
+			return `pid ${event.pid} gave no sign of readiness in ${formatDuration(event.afterMs)} (${describeMissingSigns(event.waitedFor)}): counted as started, readiness unknown${
+				event.waitedFor.includes('listening') ? '; if it serves, --ready-pattern or --ready-port can tell devtui how to see it' : ''
+			}`;
 		case 'restart/completed':
 			// A failed check has just said so, with its output: a timeline line would only repeat it.
 			return event.timeline.outcome === 'check-failed' ? undefined : formatTimeline(event.timeline);

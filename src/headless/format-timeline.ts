@@ -1,8 +1,11 @@
-// One line that sums up a restart: how long it took from the change to "ready", and where the
-// time went, devtui's phases and the app's own, so a slow or stuck shutdown phase is easy to spot.
+// One line that sums up a restart: how long it took from the change to "ready" (and how devtui
+// knew), and where the time went, devtui's phases and the app's own, so a slow or stuck shutdown
+// phase is easy to spot. An instance that gave no sign of readiness "started", readiness unknown,
+// with no boot time.
 
 import type {RestartTimeline, TimelinePhase} from '../supervisor/events.js';
 import {formatDuration} from '../format-duration.js';
+import {describeReadySign} from './format-readiness.js';
 
 const phaseText = (phase: TimelinePhase): string => {
 	const duration = phase.durationMs === undefined ? 'running' : formatDuration(phase.durationMs);
@@ -25,9 +28,16 @@ export const formatTimeline = (timeline: RestartTimeline): string => {
 	}
 	parts.push(...devtui.map(phaseText));
 	const what =
-		timeline.outcome === 'stopped' ? 'app' : timeline.restart === 0 ? 'first start' : timeline.restart < 0 ? 'restart' : `restart #${timeline.restart}`;
+		timeline.outcome === 'stopped' || (timeline.outcome === 'started' && timeline.restart === 0)
+			? 'app'
+			: timeline.restart === 0
+				? 'first start'
+				: timeline.restart < 0
+					? 'restart'
+					: `restart #${timeline.restart}`;
 	const outcome = {
 		ready: 'ready',
+		started: 'started',
 		crashed: 'crashed',
 		'spawn-failed': 'failed to start',
 		stopped: 'stopped',
@@ -35,5 +45,7 @@ export const formatTimeline = (timeline: RestartTimeline): string => {
 		'in-progress': 'in progress',
 	}[timeline.outcome];
 	const total = timeline.totalMs === undefined ? '' : ` in ${formatDuration(timeline.totalMs)}`;
-	return `${what} ${outcome}${total}: ${parts.join(', ')}`;
+	const how =
+		timeline.outcome === 'started' ? '; readiness unknown' : timeline.outcome === 'ready' && timeline.readiness ? ` (${describeReadySign(timeline.readiness)})` : '';
+	return `${what} ${outcome}${total}${how}: ${parts.join(', ')}`;
 };

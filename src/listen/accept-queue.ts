@@ -1,40 +1,25 @@
 // How many connections wait in a listening socket's accept queue, read from /proc/net/tcp and
 // /proc/net/tcp6: for a socket in LISTEN the kernel reports the queue length as rx_queue. Sockets
-// are found by inode, which /proc/self/fd/<n> gives for devtui's own descriptors.
+// are found by inode, which /proc/self/fd/<n> gives for devtui's own descriptors. Only the LISTEN
+// rows are read (src/readiness/proc-sockets.ts): a whole table costs milliseconds.
 
-import {readFileSync} from 'node:fs';
+import {parseTcpTable, readListeningTable, TCP_LISTEN, type TcpSocket} from '../readiness/proc-sockets.js';
 
-const TCP_LISTEN = '0A';
-const TABLES = ['/proc/net/tcp', '/proc/net/tcp6'];
-
-/** The accept queue of every LISTEN socket in one /proc/net/tcp text whose inode is wanted. */
-export const parseListenQueues = (text: string, inodes: ReadonlySet<number>, into = new Map<number, number>()): Map<number, number> => {
-	for (const line of text.split('\n')) {
-		const fields = line.trim().split(/\s+/);
-		// sl local rem st tx_queue:rx_queue tr:when retrnsmt uid timeout inode ...
-		if (fields.length < 10 || fields[3] !== TCP_LISTEN) continue;
-		const inode = Number(fields[9]);
-		if (!inodes.has(inode)) continue;
-		const rx = Number.parseInt(fields[4]!.split(':')[1] ?? '', 16);
-		if (Number.isFinite(rx)) into.set(inode, rx);
+const queuesOf = (sockets: readonly TcpSocket[], inodes: ReadonlySet<number>, into: Map<number, number>): Map<number, number> => {
+	for (const socket of sockets) {
+		if (socket.state === TCP_LISTEN && inodes.has(socket.inode)) into.set(socket.inode, socket.rxQueue);
 	}
 	return into;
 };
 
+/** The accept queue of every LISTEN socket in one /proc/net/tcp text whose inode is wanted. */
+export const parseListenQueues = (text: string, inodes: ReadonlySet<number>, into = new Map<number, number>()): Map<number, number> =>
+	queuesOf(parseTcpTable(text, TCP_LISTEN), inodes, into);
+
 /** inode -> connections waiting, for those of `inodes` that are listening; undefined without /proc. */
 export const readListenQueues = (inodes: readonly number[]): Map<number, number> | undefined => {
-	const wanted = new Set(inodes);
-	const queues = new Map<number, number>();
-	let readAny = false;
-	for (const table of TABLES) {
-		try {
-			parseListenQueues(readFileSync(table, 'utf8'), wanted, queues);
-			readAny = true;
-		} catch {
-			// tcp6 is missing when IPv6 is disabled; both are missing off Linux.
-		}
-	}
-	return readAny ? queues : undefined;
+	const table = readListeningTable('self');
+	return table ? queuesOf(table, new Set(inodes), new Map()) : undefined;
 };
 
 /** The total of the queues, or undefined when it cannot be read. */

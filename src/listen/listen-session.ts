@@ -1,17 +1,24 @@
 // The --listen part of a session: hold the sockets, describe them to every instance (descriptors
-// and LISTEN_* variables), watch their backlog, and turn the app's `listening` message into an
-// event. Without --listen it only keeps devtui's own LISTEN_* variables away from the app.
+// and LISTEN_* variables), watch their backlog, and say when an instance takes them: its client's
+// `listening` message, or an app process seen accepting on them. Without --listen it only keeps
+// devtui's own LISTEN_* variables away from the app.
 
 import type {ListenAddress} from '../options.js';
 import type {EventBus} from '../supervisor/event-bus.js';
+import type {HeldSocket} from '../supervisor/events.js';
 import type {RunParticipant} from '../supervisor/run-participant.js';
 import {holdSockets} from './hold-sockets.js';
 import {listenEnv, specsForFdNames, withListenPid, withoutListenEnv} from './socket-env.js';
+import {watchAccepting} from './watch-accepting.js';
 import {watchBacklog} from './watch-backlog.js';
 
 export interface ListenSession {
 	/** Descriptors every instance inherits as 3, 4, ...; undefined without --listen. */
 	fds: readonly number[] | undefined;
+	/** The held sockets (empty without --listen). */
+	sockets: readonly HeldSocket[];
+	/** Their inodes (where /proc tells them): an app that inherits one is not listening by itself. */
+	inodes: readonly number[];
 	/** The base environment for the app: devtui's, without LISTEN_*. */
 	appEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
 	/**
@@ -28,14 +35,29 @@ export interface ListenSession {
 
 export const startListening = async (addresses: readonly ListenAddress[], bus: EventBus): Promise<ListenSession> => {
 	if (addresses.length === 0) {
-		return {fds: undefined, appEnv: withoutListenEnv, participant: {}, announce() {}, taken() {}, dispose() {}};
+		return {fds: undefined, sockets: [], inodes: [], appEnv: withoutListenEnv, participant: {}, announce() {}, taken() {}, dispose() {}};
 	}
 	const held = await holdSockets(addresses);
-	const backlog = watchBacklog({bus, inodes: held.inodes.filter((inode): inode is number => inode !== undefined)});
+	const inodes = held.inodes.filter((inode): inode is number => inode !== undefined);
+	const backlog = watchBacklog({bus, inodes});
+	const watched = held.sockets.flatMap((socket, index) => {
+		const inode = held.inodes[index];
+		return inode === undefined ? [] : [{name: socket.name, inode}];
+	});
+	// One socket/taken per instance: whichever comes first, the client's word or the app seen accepting.
+	const takenBy = new Set<number>();
+	const reportTaken = (pid: number, restart: number, names: string[], via: 'client' | 'accepting') => {
+		if (takenBy.has(restart)) return;
+		takenBy.add(restart);
+		bus.emit({type: 'socket/taken', pid, restart, names, via});
+	};
+	const accepting = watchAccepting({bus, sockets: watched, report: (pid, restart, names) => reportTaken(pid, restart, names, 'accepting')});
 	const env = listenEnv(held.sockets);
 	let disposed = false;
 	return {
 		fds: held.fds,
+		sockets: held.sockets,
+		inodes,
 		appEnv: withoutListenEnv,
 		participant: {
 			spawnInput: (input, restart) => ({
@@ -51,12 +73,13 @@ export const startListening = async (addresses: readonly ListenAddress[], bus: E
 			bus.emit({type: 'socket/listening', sockets: held.sockets});
 		},
 		taken(pid, restart, names) {
-			bus.emit({type: 'socket/taken', pid, restart, names: specsForFdNames(held.sockets, names)});
+			reportTaken(pid, restart, specsForFdNames(held.sockets, names), 'client');
 		},
 		dispose() {
 			if (disposed) return;
 			disposed = true;
 			backlog.dispose();
+			accepting.dispose();
 			held.close();
 		},
 	};

@@ -2,8 +2,10 @@
 // app restarts (`socket/waiting`, on every change of the count, with the peak and the wait on
 // drain), and an app that is up but leaves them waiting, which means it never took the socket
 // (`socket/not-taken`). Sampling costs nothing once the app is known to accept: it runs every
-// 100 ms only while no instance is ready or connections wait, and once a second while a ready
-// instance has neither said it took the sockets nor been seen accepting.
+// 100 ms only while no instance is up or connections wait, and once a second while an instance
+// that is up has neither been seen to take the sockets (socket/taken) nor drained the queue. An
+// instance is up when it is ready, or when devtui gave up waiting for a sign
+// (app/readiness-unknown): an app that is not a server at all never takes the socket either.
 
 import type {EventBus} from '../supervisor/event-bus.js';
 import type {SupervisorEvent} from '../supervisor/events.js';
@@ -14,18 +16,16 @@ export interface BacklogPolicy {
 	fastMs: number;
 	/** While a ready instance has not shown that it accepts. */
 	slowMs: number;
-	/** How long connections may wait at a ready instance before devtui says it did not take the socket. */
+	/** How long connections may wait at an instance that is up before devtui says it did not take the socket. */
 	notTakenMs: number;
-	/** The same when readiness is only the spawn itself (no client, pattern or port): booting may take a while. */
-	notTakenAfterSpawnMs: number;
 }
 
-export const DEFAULT_BACKLOG_POLICY: BacklogPolicy = {fastMs: 100, slowMs: 1000, notTakenMs: 2000, notTakenAfterSpawnMs: 5000};
+export const DEFAULT_BACKLOG_POLICY: BacklogPolicy = {fastMs: 100, slowMs: 1000, notTakenMs: 2000};
 
 interface Run {
 	pid: number;
-	readyAt?: number;
-	readyBySpawn?: boolean;
+	/** When it became ready, or its readiness was declared unknown. */
+	upAt?: number;
 	exited: boolean;
 	/** It said so (socket/taken) or the queue drained while it ran. */
 	accepts: boolean;
@@ -56,15 +56,14 @@ export const watchBacklog = ({
 	let disposed = inodes.length === 0;
 
 	const delay = (): number | undefined => {
-		if (!run || run.exited || run.readyAt === undefined || waiting > 0) return policy.fastMs;
+		if (!run || run.exited || run.upAt === undefined || waiting > 0) return policy.fastMs;
 		return run.accepts ? undefined : policy.slowMs;
 	};
 
 	const checkNotTaken = (at: number) => {
-		if (!run || run.exited || run.warned || run.accepts || run.readyAt === undefined || nonEmptySince === undefined) return;
-		const limit = run.readyBySpawn ? policy.notTakenAfterSpawnMs : policy.notTakenMs;
-		const waitedMs = at - Math.max(nonEmptySince, run.readyAt);
-		if (waitedMs < limit) return;
+		if (!run || run.exited || run.warned || run.accepts || run.upAt === undefined || nonEmptySince === undefined) return;
+		const waitedMs = at - Math.max(nonEmptySince, run.upAt);
+		if (waitedMs < policy.notTakenMs) return;
 		run.warned = true;
 		bus.emit({type: 'socket/not-taken', pid: run.pid, reason: 'waiting', waiting, waitedMs: at - nonEmptySince});
 	};
@@ -114,9 +113,9 @@ export const watchBacklog = ({
 				run = {pid: event.pid, exited: false, accepts: false, warned: false};
 				break;
 			case 'app/ready':
-				if (run?.pid !== event.pid) return;
-				run.readyAt = event.at;
-				run.readyBySpawn = event.source === 'spawn';
+			case 'app/readiness-unknown':
+				if (run?.pid !== event.pid || run.upAt !== undefined) return;
+				run.upAt = event.at;
 				break;
 			case 'socket/taken':
 				if (run?.pid === event.pid) run.accepts = true;

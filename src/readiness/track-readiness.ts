@@ -1,15 +1,68 @@
 // Decides when each instance of the app is ready, and says so once per instance with `app/ready`.
-// Sources, first one wins: the client's `ready` message; a line of output matching --ready-pattern;
-// a TCP connect to --ready-port. With none configured and no client seen so far, the spawn itself
-// counts as ready, so apps that know nothing of devtui still get a timeline. Once any instance has
-// said hello the app uses a client, and every later instance waits for its own `ready`, even one
-// stopped before its client could connect.
+// devtui never claims a readiness (or a boot time) it did not see, and the first start is measured
+// exactly like every restart. The signs, in order:
+// - --ready-pattern / --ready-port when given: a line of output matching, a TCP connect accepted
+//   (the client's `ready` counts too; the first sign wins).
+// - Otherwise, once this instance's client said hello, its `ready` alone decides.
+// - Otherwise the first TCP socket one of its processes listens on ('listening', seen in /proc),
+//   or, with --listen, the held socket once an app process is seen accepting on it (socket/taken
+//   via 'accepting'). Inheriting the held socket is not listening: its inode never counts.
+//   The Node client connects asynchronously, so a client app's port can open a moment before its
+//   hello arrives: a port seen before any hello counts only after a short grace (longer when an
+//   earlier instance used a client), and the boot time is still the moment the port was seen.
+// With no sign `unknownAfterMs` after the spawn, `app/readiness-unknown` says the instance counts
+// as started, readiness unknown; a sign seen later still gives `app/ready` (marked late). Without
+// /proc (macOS) the signs are the client, the pattern and the port.
 
 import net from 'node:net';
 import type {EventBus} from '../supervisor/event-bus.js';
-import type {ReadySource} from '../supervisor/events.js';
+import type {HeldSocket, ReadySign, ReadySource} from '../supervisor/events.js';
+import {hasProcfs, instanceProcessIds} from '../supervisor/process-table.js';
+import {readDebuggerPorts} from './debugger-ports.js';
+import {DEFAULT_POLL_POLICY, startPolling, type Poller, type PollPolicy} from './poll-schedule.js';
+import {createListenScanner, type ListeningSocket} from './proc-sockets.js';
 
 const PORT_RETRY_MS = 25;
+
+export interface ReadinessPolicy {
+	/**
+	 * How long after the spawn an instance with no sign counts as "started, readiness unknown". Ten
+	 * seconds: Django's runserver and FastAPI apps usually bind within 0.3-3 s, apps that import
+	 * pandas or torch, run migrations or compile bytecode after an install take 5-10 s; a sign that
+	 * comes later still counts.
+	 */
+	unknownAfterMs: number;
+	/** How long a port seen before any hello waits for one (the Node client's connect is asynchronous). */
+	helloGraceMs: number;
+	/** The same when an earlier instance said hello: this one very likely has a client too. */
+	clientGraceMs: number;
+	poll: PollPolicy;
+}
+
+export const DEFAULT_READINESS_POLICY: ReadinessPolicy = {unknownAfterMs: 10_000, helloGraceMs: 150, clientGraceMs: 1500, poll: DEFAULT_POLL_POLICY};
+
+/**
+ * Finds the TCP sockets an instance listens on. Undefined: it cannot tell (no /proc, or the
+ * instance is gone). `patient`: the instance has shown no sign for a while; look more cheaply.
+ */
+export type ListeningProbe = (root: number, patient?: boolean) => ListeningSocket[] | undefined;
+
+/** The default probe: the instance's processes in /proc, its debugger ports and `exclude` left out. */
+export const procListeningProbe = (exclude: ReadonlySet<number>): ListeningProbe => {
+	const scanner = createListenScanner({exclude});
+	const debuggers = new Map<number, number[]>();
+	return (root, patient = false) => {
+		const found = scanner.scan(instanceProcessIds(root), {counts: !patient});
+		return found?.filter(socket => {
+			let ports = debuggers.get(socket.pid);
+			if (!ports) {
+				ports = readDebuggerPorts(socket.pid);
+				debuggers.set(socket.pid, ports);
+			}
+			return !ports.includes(socket.port);
+		});
+	};
+};
 
 export interface Readiness {
 	/** The current instance's client said `ready` (the control channel only forwards its messages). */
@@ -17,39 +70,113 @@ export interface Readiness {
 	dispose(): void;
 }
 
+interface Sighting extends ReadySign {
+	at: number;
+}
+
 interface Run {
 	pid: number;
 	restart: number;
 	spawnedAt: number;
 	ready: boolean;
+	exited: boolean;
+	hello: boolean;
+	unknown: boolean;
+	sighting?: Sighting;
+	graceTimer?: NodeJS.Timeout;
+	unknownTimer?: NodeJS.Timeout;
+	poller?: Poller;
 	portTimer?: NodeJS.Timeout;
 	socket?: net.Socket;
 }
+
+const portOf = (address: string): {address: string; port: number} => {
+	const colon = address.lastIndexOf(':');
+	return {address: address.slice(0, colon).replace(/^\[(.*)\]$/, '$1'), port: Number(address.slice(colon + 1))};
+};
 
 export const trackReadiness = ({
 	bus,
 	pattern,
 	port,
 	host = 'localhost',
+	heldSockets = [],
+	heldInodes = [],
+	policy = DEFAULT_READINESS_POLICY,
+	probe = procListeningProbe(new Set(heldInodes)),
 }: {
 	bus: EventBus;
 	pattern: RegExp | undefined;
 	port: number | undefined;
 	host?: string;
+	/** The sockets devtui holds for the app (--listen; the session's ListenSession.sockets)... */
+	heldSockets?: readonly HeldSocket[];
+	/** ...and their inodes (ListenSession.inodes). */
+	heldInodes?: readonly number[];
+	policy?: ReadinessPolicy;
+	/** Tests pass a fake; the default looks in /proc. */
+	probe?: ListeningProbe;
 }): Readiness => {
 	let run: Run | undefined;
 	let usesClient = false;
+	// Restart numbers whose client said hello: the control server accepts an instance's hello as soon
+	// as the spawn is under way, so it can come in before run/spawned.
+	const greeted = new Set<number>();
+	const configured = pattern !== undefined || port !== undefined;
 
-	const stopProbing = (target: Run) => {
-		clearTimeout(target.portTimer);
-		target.socket?.destroy();
+	const waitedFor = (target: Run): ReadySource[] => {
+		if (configured) return [...(pattern ? (['pattern'] as const) : []), ...(port === undefined ? [] : (['port'] as const)), 'client'];
+		// Off Linux there is no /proc to see a listening socket in.
+		return target.hello || !hasProcfs ? ['client'] : ['listening', 'client'];
 	};
 
-	const markReady = (target: Run, source: ReadySource, at = Date.now()) => {
-		if (target.ready || target !== run) return;
+	const stopLooking = (target: Run) => {
+		clearTimeout(target.portTimer);
+		target.socket?.destroy();
+		target.poller?.stop();
+		target.poller = undefined;
+		clearTimeout(target.graceTimer);
+	};
+
+	const stopAll = (target: Run) => {
+		stopLooking(target);
+		clearTimeout(target.unknownTimer);
+	};
+
+	const markReady = (target: Run, readiness: ReadySign, at: number) => {
+		if (target.ready || target.exited || target !== run) return;
 		target.ready = true;
-		stopProbing(target);
-		bus.emit({type: 'app/ready', pid: target.pid, restart: target.restart, source, bootMs: Math.max(0, at - target.spawnedAt)});
+		stopAll(target);
+		bus.emit({
+			type: 'app/ready',
+			pid: target.pid,
+			restart: target.restart,
+			...readiness,
+			bootMs: Math.max(0, at - target.spawnedAt),
+			...(target.unknown ? {late: true} : {}),
+		});
+	};
+
+	// A listening socket (or the held one, accepted on) was seen: it decides unless a hello comes first.
+	const sighted = (target: Run, sighting: Sighting) => {
+		if (configured || target.hello || target.ready || target.sighting) return;
+		target.sighting = sighting;
+		target.poller?.stop();
+		target.poller = undefined;
+		const grace = usesClient ? policy.clientGraceMs : policy.helloGraceMs;
+		const {at, ...readiness} = sighting;
+		target.graceTimer = setTimeout(() => markReady(target, readiness, at), Math.max(0, at + grace - Date.now()));
+	};
+
+	const look = (target: Run): boolean => {
+		if (target !== run || target.ready || target.exited || target.sighting || target.hello) return true;
+		const found = probe(target.pid, target.unknown);
+		// The instance is gone (its exit event follows), or there is nothing to look in.
+		if (found === undefined) return true;
+		const first = found[0];
+		if (!first) return false;
+		sighted(target, {source: 'listening', port: first.port, address: first.address, at: Date.now()});
+		return true;
 	};
 
 	const probePort = (target: Run, portNumber: number) => {
@@ -58,7 +185,7 @@ export const trackReadiness = ({
 		target.socket = socket;
 		socket.once('connect', () => {
 			socket.destroy();
-			markReady(target, 'port');
+			markReady(target, {source: 'port', port: portNumber}, Date.now());
 		});
 		socket.once('error', () => {
 			socket.destroy();
@@ -66,28 +193,48 @@ export const trackReadiness = ({
 		});
 	};
 
+	const giveUp = (target: Run) => {
+		if (target.ready || target.exited || target !== run) return;
+		target.unknown = true;
+		bus.emit({type: 'app/readiness-unknown', pid: target.pid, restart: target.restart, afterMs: Date.now() - target.spawnedAt, waitedFor: waitedFor(target)});
+	};
+
 	const unsubscribe = bus.subscribe(event => {
 		switch (event.type) {
 			case 'run/spawned': {
-				if (run) stopProbing(run);
-				const current: Run = {pid: event.pid, restart: event.restart, spawnedAt: event.at, ready: false};
+				if (run) stopAll(run);
+				const hello = greeted.has(event.restart);
+				const current: Run = {pid: event.pid, restart: event.restart, spawnedAt: event.at, ready: false, exited: false, hello, unknown: false};
 				run = current;
+				current.unknownTimer = setTimeout(() => giveUp(current), policy.unknownAfterMs);
 				if (port !== undefined) probePort(current, port);
-				else if (!pattern && !usesClient) markReady(current, 'spawn', event.at);
+				else if (!pattern && !hello && hasProcfs) current.poller = startPolling({look: () => look(current), since: event.at, policy: policy.poll});
 				return;
 			}
 			case 'run/output':
 				if (pattern && run && !run.ready && event.pid === run.pid && event.lines.some(line => pattern.test(line))) {
-					markReady(run, 'pattern', event.at);
+					markReady(run, {source: 'pattern'}, event.at);
 				}
 				return;
 			case 'app/hello':
 				// Any instance's hello (its pid may be below a launcher: npm run -> node) says the app has a client.
 				usesClient = true;
+				greeted.add(event.restart);
+				if (run && event.restart === run.restart && !run.ready) {
+					run.hello = true;
+					if (!configured) stopLooking(run);
+				}
 				return;
+			case 'socket/taken': {
+				if (event.via !== 'accepting' || !run || event.pid !== run.pid) return;
+				const socket = heldSockets.find(candidate => event.names.includes(candidate.name));
+				if (socket) sighted(run, {source: 'listening', ...portOf(socket.address), held: true, at: event.at});
+				return;
+			}
 			case 'run/exited':
 				if (run && event.pid === run.pid) {
-					stopProbing(run);
+					run.exited = true;
+					stopAll(run);
 				}
 				return;
 			default:
@@ -96,11 +243,11 @@ export const trackReadiness = ({
 
 	return {
 		clientReady() {
-			if (run) markReady(run, 'client');
+			if (run) markReady(run, {source: 'client'}, Date.now());
 		},
 		dispose() {
 			unsubscribe();
-			if (run) stopProbing(run);
+			if (run) stopAll(run);
 			run = undefined;
 		},
 	};

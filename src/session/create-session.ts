@@ -63,7 +63,14 @@ export const createSession = async (
 	// First, so that a port already in use fails before anything is started.
 	const listening = await startListening(options.listen, bus);
 	let supervisor: Supervisor | undefined;
-	const readiness = trackReadiness({bus, pattern: options.readyPattern, port: options.readyPort});
+	// The held sockets: inheriting one is not "listening", accepting on one is.
+	const readiness = trackReadiness({
+		bus,
+		pattern: options.readyPattern,
+		port: options.readyPort,
+		heldSockets: listening.sockets,
+		heldInodes: listening.inodes,
+	});
 	let stateSaved = false;
 
 	let channel;

@@ -95,9 +95,6 @@ const reduceEvent = (state: DashboardState, event: SupervisorEvent): DashboardSt
 			return {...state, logs: appendLines(state.logs, event.stream, event.lines)};
 		case 'app/ready': {
 			if (event.pid !== state.pid) return state;
-			// Ready "at spawn" is a claim without evidence (the earlier core made it for every app that
-			// has no readiness signal): shown as what it is, readiness unknown.
-			if (event.source === 'spawn') return unknownReadiness(state, event.pid, event.restart);
 			const {readinessUnknown: _unknown, ...rest} = state;
 			return {...rest, readyPid: event.pid};
 		}

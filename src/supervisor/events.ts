@@ -24,12 +24,12 @@ export type ForceKillReason = 'timeout' | 'manual' | 'quit';
 export type OutputStream = 'stdout' | 'stderr';
 
 /**
- * How devtui knows the app is serving: its client said so, a line matched --ready-pattern, --ready-port
- * accepted a connection, one of its processes started listening on a TCP port ('listening'), or it
- * sent READY=1 over sd_notify ('notify'). 'spawn' (ready at spawn, claimed without evidence) is on
- * its way out; the dashboard treats it as readiness unknown.
+ * How devtui knows an instance is ready: its client said `ready`; a line matched --ready-pattern;
+ * --ready-port accepted a connection; or one of its processes was seen listening on a TCP port
+ * (or accepting on the socket devtui holds for it with --listen) in /proc; or it sent READY=1 over
+ * sd_notify ('notify').
  */
-export type ReadySource = 'client' | 'pattern' | 'port' | 'listening' | 'notify' | 'spawn';
+export type ReadySource = 'client' | 'pattern' | 'port' | 'listening' | 'notify';
 
 export type StateProblem = 'missing' | 'stale' | 'truncated' | 'corrupt' | 'no-marker' | 'not-a-file' | 'too-large' | 'unreadable';
 
@@ -58,10 +58,30 @@ export interface RestartTimeline {
 	forced: boolean;
 	/** The app's phase that was running when the force kill came. */
 	interruptedPhase?: string;
-	/** From the start of the restart until the new instance was ready (or failed). */
+	/**
+	 * From the start of the restart until the new instance was ready (or failed); for 'started',
+	 * until it was spawned: devtui never claims a boot time it did not see.
+	 */
 	totalMs?: number;
-	/** 'check-failed': a pre-restart check failed, so no new instance was started. */
-	outcome: 'ready' | 'crashed' | 'spawn-failed' | 'stopped' | 'check-failed' | 'in-progress';
+	/** How the instance showed it was ready (outcome 'ready'). */
+	readiness?: ReadySign;
+	/**
+	 * 'check-failed': a pre-restart check failed, so no new instance was started. 'started': the new
+	 * instance runs but gave no sign of readiness (app/readiness-unknown, or it was stopped or exited
+	 * before any).
+	 */
+	outcome: 'ready' | 'started' | 'crashed' | 'spawn-failed' | 'stopped' | 'check-failed' | 'in-progress';
+}
+
+/** What showed an instance ready, as `app/ready` and the restart's timeline carry it. */
+export interface ReadySign {
+	source: ReadySource;
+	/** 'listening' and 'port': the TCP port. */
+	port?: number;
+	/** 'listening': the local address the socket is bound to ("0.0.0.0", "::", "127.0.0.1"). */
+	address?: string;
+	/** 'listening': the socket is the one devtui holds for the app (--listen), and the app accepts on it. */
+	held?: boolean;
 }
 
 /** A socket devtui holds for the app (`--listen`). */
@@ -158,10 +178,16 @@ interface EventPayloads {
 	'run/output': {pid: number; stream: OutputStream; lines: string[]};
 	/** The app said hello on the control channel. */
 	'app/hello': {pid: number; restart: number; client: string};
-	/** The app is serving. `source` says how devtui knows; `port` is the one it listens on ('listening'). */
-	'app/ready': {pid: number; restart: number; source: ReadySource; bootMs: number; port?: number};
-	/** The instance started, and nothing tells when it serves (no client, port or pattern): no boot time is claimed. */
-	'app/readiness-unknown': {pid: number; restart: number; afterMs: number};
+	/**
+	 * The app is serving. `source` (and `port`, `address`, `held`) says how devtui knows; `bootMs` is
+	 * from the spawn to the moment that sign was seen. `late`: app/readiness-unknown came first.
+	 */
+	'app/ready': {pid: number; restart: number; bootMs: number; late?: boolean} & ReadySign;
+	/**
+	 * No sign of readiness `afterMs` after the spawn (`waitedFor`: the signs devtui looked for). The
+	 * instance counts as started, readiness unknown; a sign seen later still gives `app/ready`.
+	 */
+	'app/readiness-unknown': {pid: number; restart: number; afterMs: number; waitedFor: ReadySource[]};
 	/** The app's own status line (sd_notify STATUS=). */
 	'app/status': {pid: number; status: string};
 	/** One of the app's own shutdown (or startup) phases began or ended. */
@@ -180,14 +206,12 @@ interface EventPayloads {
 	'state/restored': {snapshot: string; reason: string};
 	/** devtui bound the --listen sockets; every instance gets them from fd 3 on. */
 	'socket/listening': {sockets: HeldSocket[]};
-	/** The app said (through a client helper) that it serves on the sockets it was handed. */
-	'socket/taken': {
-		pid: number;
-		names: string[];
-		restart?: number;
-		/** How devtui knows: the client said so, or an app process holds the socket and is accepting on it. */
-		via?: 'client' | 'accepting';
-	};
+	/**
+	 * The app serves on the sockets it was handed: its client said so (`via: 'client'`, the
+	 * `listening` message), or an app process with the socket open was seen accepting on it
+	 * (`via: 'accepting'`, from /proc: an epoll set or a blocked accept/poll/select).
+	 */
+	'socket/taken': {pid: number; names: string[]; restart?: number; via: 'client' | 'accepting'};
 	/** Connections waiting in the held sockets' backlog (sampled while they are not 0, and when they drain). */
 	'socket/waiting': {
 		waiting: number;

@@ -2,6 +2,10 @@
 // for exit, force kill, state check, spawn, boot) beside the app's (api_server, runtime_loop, ...),
 // each with its offset and duration, and the total from the change to "ready". Pure, so headless
 // mode, --json and the dashboard all show the same numbers.
+//
+// An instance that gives no sign of readiness completes as 'started' (readiness unknown) when
+// devtui stops waiting (app/readiness-unknown), or when it is stopped or exits cleanly before any
+// sign: its total ends at the spawn and it has no boot phase, since nobody saw it boot.
 
 import type {RestartTimeline, SupervisorEvent, TimelinePhase} from '../supervisor/events.js';
 
@@ -52,6 +56,18 @@ const complete = (timeline: RestartTimeline, at: number, outcome: RestartTimelin
 	const done = {...closeRunning(timeline, at, outcome === 'ready' ? 'ok' : 'failed'), totalMs: offset(timeline, at), outcome};
 	return {current: undefined, completed: done};
 };
+
+// Started, readiness unknown: no boot phase (nobody saw it end), the total up to the spawn.
+const completeStarted = (timeline: RestartTimeline, at: number): RestartTimeline => {
+	const phases = timeline.phases.filter(phase => !(phase.name === 'boot' && phase.source === 'devtui' && phase.outcome === 'running'));
+	const spawn = phases.findLast(phase => phase.name === 'spawn' && phase.source === 'devtui');
+	const totalMs = spawn ? spawn.startMs + (spawn.durationMs ?? 0) : offset(timeline, at);
+	return {...timeline, phases, totalMs, outcome: 'started'};
+};
+
+// The new instance of this timeline runs and has not shown it is ready yet.
+const booting = (timeline: RestartTimeline | undefined): timeline is RestartTimeline =>
+	timeline !== undefined && timeline.restart !== -1 && timeline.phases.some(phase => phase.name === 'boot' && phase.outcome === 'running');
 
 const newTimeline = (trigger: RestartTimeline['trigger'], files: RestartTimeline['files'], startedAt: number): RestartTimeline => ({
 	restart: -1,
@@ -125,8 +141,11 @@ const foldEvent = (state: TimelineState, event: SupervisorEvent): TimelineState 
 			// The stop that follows a passed check continues that restart's timeline.
 			const {next, ...rest} = base;
 			const checked = next ?? (preparing(timeline) && timeline.stopMs === undefined && timeline.phases.some(phase => phase.name === 'check') ? timeline : undefined);
+			// An instance stopped before it showed any sign of readiness: it started, nothing more is known.
+			const superseded = booting(timeline) ? {completed: completeStarted(timeline, event.at)} : {};
 			return {
 				...rest,
+				...superseded,
 				current: checked
 					? {...checked, trigger: event.reason, files: event.files.length > 0 ? event.files : checked.files}
 					: newTimeline(event.reason, event.files, event.at),
@@ -154,6 +173,10 @@ const foldEvent = (state: TimelineState, event: SupervisorEvent): TimelineState 
 			return {...base, current: {...next, forced: true, ...(interrupted ? {interruptedPhase: interrupted.name} : {})}};
 		}
 		case 'run/exited': {
+			// An app that exits cleanly before any sign of readiness (a script, a one-off job) started, and that is all.
+			if (!event.byDevtui && event.code === 0 && event.signal === null && booting(timeline) && timeline.restart === event.restart) {
+				return {...base, current: undefined, completed: completeStarted(timeline, event.at)};
+			}
 			if (!timeline || !event.byDevtui) return base;
 			const next = closeRunning(endPhase(endPhase(timeline, 'wait for exit', event.at, 'ok'), 'force kill', event.at, 'ok'), event.at, 'interrupted');
 			const stopped = {...next, stopMs: event.stopMs};
@@ -180,9 +203,19 @@ const foldEvent = (state: TimelineState, event: SupervisorEvent): TimelineState 
 			const spawn: TimelinePhase = {name: 'spawn', source: 'devtui', startMs: offset(withoutIdle, event.at - event.spawnMs), durationMs: event.spawnMs, outcome: 'ok'};
 			return {...base, current: startPhase({...withoutIdle, restart: event.restart, phases: [...withoutIdle.phases, spawn]}, 'boot', 'devtui', event.at)};
 		}
-		case 'app/ready':
+		case 'app/ready': {
 			if (!timeline || timeline.restart !== event.restart) return base;
-			return {...base, ...complete(endPhase(timeline, 'boot', event.at, 'ok'), event.at, 'ready')};
+			// The boot ends where the sign was seen (bootMs after the spawn), which can be a little before
+			// the event: a listening port seen before any hello waits a short grace for one.
+			const boot = timeline.phases.findLast(phase => phase.name === 'boot' && phase.outcome === 'running');
+			const readyAt = boot ? Math.min(event.at, timeline.startedAt + boot.startMs + event.bootMs) : event.at;
+			const {source, port, address, held} = event;
+			const readiness = {source, ...(port === undefined ? {} : {port}), ...(address === undefined ? {} : {address}), ...(held ? {held} : {})};
+			return {...base, ...complete({...endPhase(timeline, 'boot', readyAt, 'ok'), readiness}, readyAt, 'ready')};
+		}
+		case 'app/readiness-unknown':
+			if (!booting(timeline) || timeline.restart !== event.restart) return base;
+			return {...base, current: undefined, completed: completeStarted(timeline, event.at)};
 		case 'run/crashed':
 			return timeline && timeline.restart !== -1 ? {...base, ...complete(timeline, event.at, 'crashed')} : base;
 		case 'run/spawn-failed':

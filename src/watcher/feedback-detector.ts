@@ -100,7 +100,7 @@ export const createFeedbackDetector = ({
 			readyAt = undefined;
 		}
 		if (event.type === 'run/stop-requested' && start && start.stoppingAt === undefined) start = {...start, stoppingAt: event.at};
-		if (event.type === 'app/ready' && event.source !== 'spawn') readyAt ??= event.at;
+		if (event.type === 'app/ready') readyAt ??= event.at;
 	});
 
 	// Well beyond the tolerance, so a person's next save cannot follow the shifted start by chance.

@@ -101,7 +101,8 @@ describe('devtui --check (headless)', () => {
 		writeFileSync(path.join(cwd, 'lib.js'), 'export const ok = 2;\n');
 		await run.waitForLine(/\[devtui\] checks passed in/, {timeout: TIMEOUT});
 		await run.waitForLine(/READY .*restart=1/, {timeout: TIMEOUT});
-		expect(run.stderr.join('\n')).toMatch(/\[devtui\] restart #1 ready in .*check \d+ ms/);
+		// Ready once its port is seen listening, a moment after READY.
+		await run.waitForLine(/\[devtui\] restart #1 ready in .*check \d+ ms/, {timeout: TIMEOUT});
 		await waitFor(() => !isAlive(first!), {timeout: TIMEOUT, message: 'the old app to be gone'});
 	});
 

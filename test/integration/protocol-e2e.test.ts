@@ -195,22 +195,26 @@ describe('garbage on the control channel', () => {
 });
 
 describe('an app without a client', () => {
-	it('gets a timeline of devtui phases only, ready from the spawn', async () => {
+	it('gets a timeline of devtui phases only; with no sign of readiness each instance counts as started, with no boot time', async () => {
+		// proto-no-client.mjs neither listens on a port nor speaks the protocol: nothing says it is ready.
 		const devtui = await start(node('proto-no-client.mjs'));
 		await up(devtui, 0);
+		devtui.touch();
+		await up(devtui, 1);
 		const first = await devtui.completed(0);
 		devtui.touch();
 		const restart = await devtui.completed(1);
 		for (const timeline of [first, restart]) {
-			expect(timeline.outcome).toBe('ready');
+			expect(timeline.outcome).toBe('started');
 			expect(timeline.phases.every(phase => phase.source === 'devtui')).toBe(true);
+			expect(timeline.phases.map(phase => phase.name)).not.toContain('boot');
+			// The total ends at the spawn: devtui did not see the app boot, so it does not claim a time.
+			const spawn = timeline.phases.find(phase => phase.name === 'spawn')!;
+			expect(timeline.totalMs).toBe(spawn.startMs + spawn.durationMs!);
 		}
-		expect(restart.phases.map(phase => phase.name)).toEqual(expect.arrayContaining(['signal', 'wait for exit', 'spawn', 'boot']));
+		expect(restart.phases.map(phase => phase.name)).toEqual(expect.arrayContaining(['signal', 'wait for exit', 'spawn']));
 		expect(restart.forced).toBe(false);
-		expect(devtui.of('app/ready').map(event => [event.restart, event.source])).toEqual([
-			[0, 'spawn'],
-			[1, 'spawn'],
-		]);
+		expect(devtui.of('app/ready')).toEqual([]);
 		expect(devtui.of('app/hello')).toEqual([]);
 		expect(devtui.of('channel/problem')).toEqual([]);
 		expect(devtui.events().filter(event => event.type.startsWith('state/'))).toEqual([]);

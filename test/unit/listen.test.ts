@@ -81,8 +81,8 @@ describe('headless socket lines', () => {
 		expect(formatEvent({type: 'socket/listening', at, sockets: [{name: '8000', address: '127.0.0.1:8000', fd: 3}]})).toBe(
 			'holding 127.0.0.1:8000 (fd 3) for the app; connections wait there across restarts',
 		);
-		expect(formatEvent({type: 'socket/taken', at, pid: 5, restart: 0, names: ['8000']})).toBe('app pid 5 serves on the held socket 8000');
-		expect(formatEvent({type: 'socket/taken', at, pid: 6, restart: 1, names: ['8000']})).toBeUndefined();
+		expect(formatEvent({type: 'socket/taken', at, pid: 5, restart: 0, names: ['8000'], via: 'client'})).toBe('app pid 5 serves on the held socket 8000');
+		expect(formatEvent({type: 'socket/taken', at, pid: 6, restart: 1, names: ['8000'], via: 'client'})).toBeUndefined();
 		expect(formatEvent({type: 'socket/waiting', at, waiting: 2})).toBeUndefined();
 		expect(formatEvent({type: 'socket/waiting', at, waiting: 0, peak: 2, waitedMs: 180})).toBe('2 connections waited up to 180 ms in the backlog for the app');
 		expect(formatEvent({type: 'socket/not-taken', at, pid: 5, reason: 'waiting', waiting: 1, waitedMs: 2100})).toMatch(
@@ -93,7 +93,7 @@ describe('headless socket lines', () => {
 });
 
 describe('the backlog watcher', () => {
-	const policy = {fastMs: 5, slowMs: 20, notTakenMs: 60, notTakenAfterSpawnMs: 60};
+	const policy = {fastMs: 5, slowMs: 20, notTakenMs: 60};
 	const setup = (counts: () => number) => {
 		const bus = createEventBus();
 		const events: SupervisorEvent[] = [];

@@ -25,7 +25,7 @@ describe('readiness', () => {
 		const script = createScript();
 		spawn(script, 100, 0);
 		script.wait(2000);
-		script.emit({type: 'app/readiness-unknown', pid: 100, restart: 0, afterMs: 2000});
+		script.emit({type: 'app/readiness-unknown', pid: 100, restart: 0, afterMs: 2000, waitedFor: ['listening', 'client']});
 		const state = fold(script);
 		expect(appStatus(state)).toBe('started');
 		expect(statusDetail(state)).toBe('readiness unknown');
@@ -36,27 +36,16 @@ describe('readiness', () => {
 		// It is the first start's news only.
 		stopForChange(script, {pid: 100, files: [{path: 'a.py', kind: 'changed'}], batch: 1, phases: []});
 		spawn(script, 101, 1);
-		script.emit({type: 'app/readiness-unknown', pid: 101, restart: 1, afterMs: 2000});
+		script.emit({type: 'app/readiness-unknown', pid: 101, restart: 1, afterMs: 2000, waitedFor: ['listening', 'client']});
 		const again = fold(script);
 		expect(appStatus(again)).toBe('started');
 		expect(devtuiLines(again).filter(line => line.includes('readiness unknown'))).toHaveLength(1);
 	});
 
-	it('"ready at spawn" from the earlier core reads as unknown: no boot time, no start time in the history', () => {
-		const script = createScript();
-		spawn(script, 100, 0);
-		script.emit({type: 'app/ready', pid: 100, restart: 0, source: 'spawn', bootMs: 0});
-		const state = fold(script);
-		expect(appStatus(state)).toBe('started');
-		expect(state.history[0]).toMatchObject({restart: 0, readinessUnknown: true});
-		expect(state.history[0]?.startMs).toBeUndefined();
-		expect(shownTimeline(state)?.timeline.phases.some(phase => phase.name === 'boot')).toBe(false);
-	});
-
 	it('a real sign (a port it listens on, sd_notify, the client) is ready, and clears an earlier unknown', () => {
 		const script = createScript();
 		spawn(script, 100, 0);
-		script.emit({type: 'app/readiness-unknown', pid: 100, restart: 0, afterMs: 2000});
+		script.emit({type: 'app/readiness-unknown', pid: 100, restart: 0, afterMs: 2000, waitedFor: ['listening', 'client']});
 		script.wait(500);
 		script.emit({type: 'app/ready', pid: 100, restart: 0, source: 'listening', port: 8000, bootMs: 2500});
 		const state = fold(script);

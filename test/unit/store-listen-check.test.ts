@@ -55,9 +55,9 @@ describe('the held sockets', () => {
 
 	it('count as taken only by the instance running now, and only the ones it named', () => {
 		const script = listening();
-		script.emit({type: 'socket/taken', pid: 100, names: ['8000']});
+		script.emit({type: 'socket/taken', pid: 100, names: ['8000'], via: 'client'});
 		expect(socketView(fold(script))).toMatchObject({pid: 100, taken: 1, total: 2});
-		script.emit({type: 'socket/taken', pid: 100, names: ['8000', 'admin=9000']});
+		script.emit({type: 'socket/taken', pid: 100, names: ['8000', 'admin=9000'], via: 'client'});
 		expect(socketView(fold(script))).toMatchObject({taken: 2});
 
 		// The next instance has to say it for itself.
@@ -67,10 +67,10 @@ describe('the held sockets', () => {
 		spawn(script, 200, 1);
 		expect(socketView(fold(script))).toMatchObject({pid: 200, taken: 0});
 		// A late word from the old instance does not count for the new one.
-		script.emit({type: 'socket/taken', pid: 100, names: ['8000']});
+		script.emit({type: 'socket/taken', pid: 100, names: ['8000'], via: 'client'});
 		expect(socketView(fold(script))).toMatchObject({pid: 200, taken: 0});
 		// A helper that names no socket serves on all of them.
-		script.emit({type: 'socket/taken', pid: 200, names: []});
+		script.emit({type: 'socket/taken', pid: 200, names: [], via: 'client'});
 		expect(socketView(fold(script))).toMatchObject({pid: 200, taken: 2});
 	});
 
@@ -90,7 +90,7 @@ describe('the held sockets', () => {
 
 		script.emit({type: 'run/exited', pid: 100, restart: 0, code: 0, signal: null, uptimeMs: 1000, byDevtui: true, stopMs: 100, forced: false, restarting: true});
 		spawn(script, 200, 1);
-		script.emit({type: 'socket/taken', pid: 200, names: ['8000', 'admin=9000']});
+		script.emit({type: 'socket/taken', pid: 200, names: ['8000', 'admin=9000'], via: 'client'});
 		ready(script, 200, 1, 40);
 		script.emit({type: 'socket/waiting', waiting: 0});
 		expect(socketView(fold(script))).toMatchObject({pid: 200, taken: 2, waiting: 0, peakWaiting: 9});
