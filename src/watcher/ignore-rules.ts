@@ -147,9 +147,9 @@ export const TEMP_FILE_RULES: readonly TempFileRule[] = [
 	// BSD and macOS sed -i: ".!<pid>!<name>".
 	{tool: 'sed -i (BSD, macOS)', example: '.!4321!app.py', matches: name => /^\.!\d+!./.test(name)},
 	// Python's tempfile (mkstemp, NamedTemporaryFile, atomicwrites) with dir= beside the target and
-	// no suffix: "tmp" and eight of [a-z0-9_]. Nine in ten of them hold a digit; a word such as
-	// "tmp_helpers" does not, so one is required.
-	{tool: "Python's tempfile", example: 'tmpk2_9xq0a', matches: name => /^tmp[a-z0-9_]{8}$/.test(name) && /\d/.test(name)},
+	// no suffix: "tmp" and eight of [a-z0-9_]. One in twelve has no digit, so none is required: an
+	// extensionless file with such a name ("tmp_cleanup") is not something an app loads.
+	{tool: "Python's tempfile", example: 'tmpk2_9xq0a', matches: name => /^tmp[a-z0-9_]{8}$/.test(name)},
 	// Rust's tempfile crate (NamedTempFile::new_in, used by Zed's atomic writes and many CLIs): ".tmp" and six.
 	{tool: "Rust's tempfile crate", example: '.tmpA1b2C3', matches: name => /^\.tmp[A-Za-z0-9]{6}$/.test(name)},
 	// npm's write-file-atomic ("<name>.<murmurhash as a decimal uint32>") and gofmt -w's backup

@@ -146,6 +146,7 @@ describe('temp files tools write beside the target', () => {
 		['BSD sed -i', 'src/.!4321!app.py'],
 		['gedit (GIO)', 'src/.goutputstream-Q1W2E3'],
 		["Python's tempfile", 'src/tmpk2_9xq0a'],
+		["Python's tempfile, no digit drawn", 'src/tmpqxzvb_kw'],
 		["Rust's tempfile", 'src/.tmpA1b2C3'],
 		['write-file-atomic', 'src/app.js.3218843287'],
 		['gofmt -w', 'src/main.go.1937466254'],
@@ -164,7 +165,7 @@ describe('temp files tools write beside the target', () => {
 		'src/sedlib.py',
 		'src/sediment',
 		'src/tmpl_render.py',
-		'src/tmp_helpers',
+		'src/tmp_helpers.py',
 		'src/.tmprc',
 		'src/other.js.3218843287', // No other.js beside it.
 		'src/app.js.123', // Too short for a uint32 in decimal.
