@@ -10,6 +10,7 @@ import {attachHeadless} from './headless/attach-headless.js';
 import {startSession, type Session} from './session/start-session.js';
 import {createEventBus} from './supervisor/event-bus.js';
 import {SpawnError} from './supervisor/spawn-app.js';
+import {createReloaderLineWatch} from './frameworks/reloader-output.js';
 import {loadDashboard} from './tui/load-dashboard.js';
 
 const fail = (message: string): never => {
@@ -46,9 +47,24 @@ const main = async (): Promise<void> => {
 		});
 	}
 
+	// MINIMAL WIRING (issue 10, point 5) until the session owns it: say once that the app runs a
+	// reloader of its own, start it with the variables that turn it off, and watch its output for
+	// a reloader its command did not show.
+	const {innerReloader} = loaded;
+	if (innerReloader) bus.emit({type: 'devtui/notice', message: innerReloader.message});
+	const reloaderLines = createReloaderLineWatch(innerReloader ? {known: innerReloader} : {});
+	bus.subscribe(event => {
+		if (event.type !== 'run/output') return;
+		for (const line of event.lines) {
+			const found = reloaderLines(line);
+			if (found) bus.emit({type: 'devtui/notice', message: found.message});
+		}
+	});
+	const appEnv = innerReloader?.action.kind === 'env' ? {...process.env, ...innerReloader.action.env} : process.env;
+
 	try {
 		// Plain headless output is the app's stdout as it is: the app may as well write it itself.
-		session = await startSession(options, {bus, color: Boolean(process.stdout.isTTY), passStdout: !dashboard && !options.json});
+		session = await startSession(options, {bus, color: Boolean(process.stdout.isTTY), env: appEnv, passStdout: !dashboard && !options.json});
 	} catch (error) {
 		if (error instanceof SpawnError) fail(`${error.message} (check the command after --)`);
 		throw error;

@@ -2,9 +2,11 @@
 // Everything that touches the file system for option checks happens here; the rules are pure
 // (parse-args, resolve-options) so they can be tested without it.
 
+import {readFileSync} from 'node:fs';
 import {readFile, stat} from 'node:fs/promises';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
+import {detectInnerReloader, type InnerReloader} from '../frameworks/inner-reloader.js';
 import type {DevtuiOptions} from '../options.js';
 import {findExecutable} from '../supervisor/find-executable.js';
 import {helpText} from './help-text.js';
@@ -13,7 +15,15 @@ import {parseArgs} from './parse-args.js';
 import {configLayer, resolveOptions} from './resolve-options.js';
 import {UsageError} from './usage-error.js';
 
-export type LoadResult = {kind: 'help'; text: string} | {kind: 'version'; text: string} | {kind: 'run'; options: DevtuiOptions};
+export type LoadResult =
+	| {kind: 'help'; text: string}
+	| {kind: 'version'; text: string}
+	| {
+			kind: 'run';
+			options: DevtuiOptions;
+			/** A reloader inside the app; an `argument` action is already in options.command, an `env` one is the caller's to apply. */
+			innerReloader?: InnerReloader;
+		};
 
 /**
  * devtui's version from its own package.json. The module runs from src/cli (tests) or from
@@ -100,5 +110,18 @@ export const loadOptions = async ({
 	await checkWatchPaths(options.watch);
 	await checkStateFile(options.stateFile);
 	await checkCommand(options.command[0]!, cwd, env['PATH']);
-	return {kind: 'run', options};
+	// MINIMAL WIRING (issue 10, point 5) until the session owns it: the app's own reloader is
+	// turned off where its framework allows it. The argument goes into the command here; the
+	// variables and the one-line notice are cli.ts's.
+	const innerReloader = detectInnerReloader({command: options.command, env, readFile: name => readIfThere(path.join(cwd, name))});
+	if (innerReloader?.action.kind === 'argument') return {kind: 'run', options: {...options, command: innerReloader.action.command}, innerReloader};
+	return innerReloader ? {kind: 'run', options, innerReloader} : {kind: 'run', options};
+};
+
+const readIfThere = (file: string): string | undefined => {
+	try {
+		return readFileSync(file, 'utf8');
+	} catch {
+		return undefined;
+	}
 };

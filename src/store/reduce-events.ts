@@ -105,6 +105,8 @@ const reduceEvent = (state: DashboardState, event: SupervisorEvent): DashboardSt
 			return {...state, last: event.timeline, history: [historyEntry(event.timeline), ...state.history].slice(0, HISTORY_CAP)};
 		case 'devtui/quitting':
 			return {...state, quitting: {force: event.force || state.quitting !== undefined}};
+		case 'devtui/notice':
+			return mark(state, `ℹ ${event.message}`);
 		default:
 			return state;
 	}

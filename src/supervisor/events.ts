@@ -181,6 +181,8 @@ interface EventPayloads {
 	'restart/completed': {timeline: RestartTimeline};
 	/** devtui is quitting; `force` after a second Ctrl-C. */
 	'devtui/quitting': {force: boolean; reason: string};
+	/** Something the developer should know once, in one line (e.g. the app runs a reloader of its own). */
+	'devtui/notice': {message: string};
 }
 
 export type SupervisorEventType = keyof EventPayloads;
