@@ -20,7 +20,7 @@ const endText = ({exitCode, signal}: {exitCode: number | null; signal: string | 
 
 export const CheckPanel = ({check, focused, width, height}: CheckPanelProps) => {
 	const {failure} = check;
-	const state = check.serving ? ' old app still serving' : ' no app running';
+	const state = !check.serving ? ' no app running' : failure.appReloadsItself ? ` app kept, but ${failure.appReloadsItself} reloads itself` : ' old app still serving';
 	const how = ` · ${endText(failure)} · ${formatMs(check.durationMs)}`;
 	const next = ` fix and save, or r to ${check.serving ? 'restart' : 'start'} anyway`;
 	// The way out must never be cut off: on its own row when both do not fit on one.

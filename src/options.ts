@@ -1,3 +1,5 @@
+import type {InnerReloader} from './frameworks/inner-reloader.js';
+
 // The resolved, validated options that the core runs with. The CLI and the config files produce
 // this; nothing below the composition root parses flags or reads config files.
 
@@ -50,6 +52,8 @@ export interface DevtuiOptions {
 	tui: boolean;
 	/** Headless events as NDJSON on stdout. */
 	json: boolean;
+	/** A reloader inside the app (found from its command): what devtui does about it, said once. */
+	innerReloader?: InnerReloader;
 }
 
 export const DEFAULT_DEBOUNCE_MS = 50;

@@ -68,6 +68,7 @@ export const createCheckRunner = ({
 	cwd,
 	env,
 	pythonMissing = false,
+	appReloadsItself,
 	say,
 	timeoutMs,
 	startCheck = (check, checkEnvironment) => runCheck({argv: check.argv, cwd, env: checkEnvironment, ...(timeoutMs === undefined ? {} : {timeoutMs})}),
@@ -78,6 +79,8 @@ export const createCheckRunner = ({
 	env: NodeJS.ProcessEnv;
 	/** The Python check is on but no interpreter was found: said once, at the first .py change. */
 	pythonMissing?: boolean;
+	/** The app's own reloader that still runs (advice only): named on every failure. */
+	appReloadsItself?: string;
 	/** A one-time notice for the developer. */
 	say: (message: string) => void;
 	timeoutMs?: number;
@@ -155,6 +158,7 @@ export const createCheckRunner = ({
 								// The interpreter that judged the code (issue 10, point 7): the warm checker says which, and its version.
 								...(check.name === PYTHON_CHECK_NAME ? {interpreter: outcome.interpreter ?? check.argv[0]!} : {}),
 								...(check.name === PYTHON_CHECK_NAME && outcome.version !== undefined ? {interpreterVersion: outcome.version} : {}),
+								...(appReloadsItself === undefined ? {} : {appReloadsItself}),
 							},
 						};
 					}

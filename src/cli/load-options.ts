@@ -2,9 +2,11 @@
 // Everything that touches the file system for option checks happens here; the rules are pure
 // (parse-args, resolve-options) so they can be tested without it.
 
+import {readFileSync} from 'node:fs';
 import {readFile, stat} from 'node:fs/promises';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
+import {detectInnerReloader} from '../frameworks/inner-reloader.js';
 import type {DevtuiOptions} from '../options.js';
 import {findExecutable} from '../supervisor/find-executable.js';
 import {helpText} from './help-text.js';
@@ -13,7 +15,10 @@ import {parseArgs} from './parse-args.js';
 import {configLayer, resolveOptions} from './resolve-options.js';
 import {UsageError} from '../usage-error.js';
 
-export type LoadResult = {kind: 'help'; text: string} | {kind: 'version'; text: string} | {kind: 'run'; options: DevtuiOptions};
+export type LoadResult =
+	| {kind: 'help'; text: string}
+	| {kind: 'version'; text: string}
+	| {kind: 'run'; options: DevtuiOptions};
 
 /**
  * devtui's version from its own package.json. The module runs from src/cli (tests) or from
@@ -100,5 +105,18 @@ export const loadOptions = async ({
 	await checkWatchPaths(options.watch);
 	await checkStateFile(options.stateFile);
 	await checkCommand(options.command[0]!, cwd, env['PATH']);
-	return {kind: 'run', options};
+	// A reloader inside the app is turned off where its framework allows it: an argument goes into
+	// the command here, the variables and the one-line notice are the session's (options.innerReloader).
+	const innerReloader = detectInnerReloader({command: options.command, env, readFile: name => readIfThere(path.join(cwd, name))});
+	if (!innerReloader) return {kind: 'run', options};
+	const command = innerReloader.action.kind === 'argument' ? innerReloader.action.command : options.command;
+	return {kind: 'run', options: {...options, command, innerReloader}};
+};
+
+const readIfThere = (file: string): string | undefined => {
+	try {
+		return readFileSync(file, 'utf8');
+	} catch {
+		return undefined;
+	}
 };

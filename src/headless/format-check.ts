@@ -28,7 +28,11 @@ export const formatCheckEvent = (event: CheckEvent): string => {
 			const {failure} = event;
 			const exit = failure.signal ? `killed by ${failure.signal}` : `exit code ${failure.exitCode ?? '?'}`;
 			const blamed = failure.blamed.length > 0 ? `, in ${failure.blamed.join(', ')}` : '';
-			const after = event.appStopped ? 'the app stays stopped until a change passes' : 'the running app keeps serving until a change passes';
+			const after = event.appStopped
+				? 'the app stays stopped until a change passes'
+				: event.failure.appReloadsItself
+					? `devtui keeps the app running, but ${event.failure.appReloadsItself}'s own reloader may have loaded the broken code`
+					: 'the running app keeps serving until a change passes';
 			const head = `check failed: ${failure.check}${interpreterOf(failure)} (${exit}, ${formatDuration(event.durationMs)})${blamed}; ${after}`;
 			return [head, ...failure.output.map(line => `${OUTPUT_INDENT}${line}`)].join('\n');
 		}

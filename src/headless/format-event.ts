@@ -103,6 +103,8 @@ export const formatEvent = (event: SupervisorEvent): string | undefined => {
 			return `restored state from ${event.snapshot} (${event.reason})`;
 		case 'devtui/quitting':
 			return event.force ? 'force-quitting' : `quitting (${event.reason})`;
+		case 'devtui/notice':
+			return event.message;
 		case 'supervisor/state':
 		case 'run/output':
 			return undefined;

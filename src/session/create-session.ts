@@ -11,6 +11,7 @@
 // Headless mode and the dashboard both run exactly this and differ only in how they show the bus.
 
 import {createCheckRunner} from '../check/check-runner.js';
+import {createReloaderLineWatch} from '../frameworks/reloader-output.js';
 import {resolveCheckConfig} from '../check/check-config.js';
 import {createPythonChecker} from '../check/python-checker.js';
 import {startListening} from '../listen/listen-session.js';
@@ -62,6 +63,9 @@ export const createSession = async (
 ): Promise<Session> => {
 	// First, so that a port already in use fails before anything is started.
 	const listening = await startListening(options.listen, bus);
+	// A reloader inside the app is off where its framework allows (its argument is already in the command).
+	const {innerReloader} = options;
+	const appEnv = innerReloader?.action.kind === 'env' ? {...env, ...innerReloader.action.env} : env;
 	let supervisor: Supervisor | undefined;
 	// The held sockets: inheriting one is not "listening", accepting on one is.
 	const readiness = trackReadiness({
@@ -135,14 +139,25 @@ export const createSession = async (
 		env,
 		pythonMissing,
 		say,
+		...(innerReloader?.stillActive ? {appReloadsItself: innerReloader.framework} : {}),
 		...(pythonChecker ? {python: pythonChecker} : {}),
 	});
 	const feedback = createFeedbackDetector({bus, cwd: options.cwd});
 	const running = new Supervisor(
-		{...options, color, env: listening.appEnv(env), passStdout: passStdout && options.readyPattern === undefined},
+		{...options, color, env: listening.appEnv(appEnv), passStdout: passStdout && options.readyPattern === undefined},
 		{bus, checks, changeFilter: feedback, participants: [pythonPath, channel.participant, listening.participant, state, guard]},
 	);
 	supervisor = running;
+
+	// A reloader the command did not show is named when its own lines give it away, once.
+	const reloaderLines = createReloaderLineWatch(innerReloader ? {known: innerReloader} : {});
+	const stopReloaderWatch = bus.subscribe(event => {
+		if (event.type !== 'run/output') return;
+		for (const line of event.lines) {
+			const found = reloaderLines(line);
+			if (found) bus.emit({type: 'devtui/notice', message: found.message});
+		}
+	});
 
 	let watcher: FileWatcher | undefined;
 	const appChannel = channel;
@@ -153,6 +168,7 @@ export const createSession = async (
 			pythonChecker?.dispose();
 			await watcher?.close();
 			feedback.dispose();
+			stopReloaderWatch();
 			stopTimeline();
 			readiness.dispose();
 			await appChannel.close();
@@ -171,6 +187,7 @@ export const createSession = async (
 		},
 		async start() {
 			listening.announce();
+			if (innerReloader) bus.emit({type: 'devtui/notice', message: innerReloader.message});
 			const startedAt = Date.now();
 			try {
 				await running.start();

@@ -105,6 +105,8 @@ export interface CheckFailure {
 	blamed: string[];
 	/** The interpreter the check ran (the Python compile check: the app's own, e.g. /usr/bin/python3). */
 	interpreter?: string;
+	/** The app runs a reloader of its own that devtui could not turn off: it may have reloaded the broken code itself. */
+	appReloadsItself?: string;
 	/** That interpreter's version (`3.11.2`), when known (the warm checker says it). */
 	interpreterVersion?: string;
 }
@@ -245,10 +247,10 @@ interface EventPayloads {
 	'check/cancelled': {reason: string};
 	/** A restart finished (the new instance is ready, or it failed): its whole timeline. */
 	'restart/completed': {timeline: RestartTimeline};
-	/** One-time advice from devtui about how it runs the app (e.g. an inner reloader it turned off). */
-	'devtui/notice': {message: string};
 	/** devtui is quitting; `force` after a second Ctrl-C. */
 	'devtui/quitting': {force: boolean; reason: string};
+	/** Something the developer should know once, in one line (e.g. the app runs a reloader of its own). */
+	'devtui/notice': {message: string};
 }
 
 export type SupervisorEventType = keyof EventPayloads;

@@ -233,3 +233,32 @@ describe('loadOptions: watch paths and the command', () => {
 		expect((await run(['my-tool-xyz'], cwd, {env: {PATH: `${blocked}${path.delimiter}${usable}`}})).command).toEqual(['my-tool-xyz']);
 	});
 });
+
+describe('an app with a reloader of its own', () => {
+	it('runs Django with --noreload, and says why', async () => {
+		const cwd = await project({'manage.py': ''});
+		const loaded = await load(['--', 'sh', '-c', 'python3 manage.py runserver 8000'], cwd);
+		expect(loaded).toMatchObject({
+			kind: 'run',
+			options: {
+				command: ['sh', '-c', 'python3 manage.py runserver 8000 --noreload'],
+				innerReloader: {framework: 'django', action: {kind: 'argument', argument: '--noreload'}},
+			},
+		});
+	});
+
+	it('leaves the command of Flask debug mode alone and hands back the variable that turns its reloader off', async () => {
+		const cwd = await project({'.flaskenv': 'FLASK_DEBUG=1\n', 'package.json': {scripts: {dev: 'flask --app app run'}}});
+		const loaded = await load(['--', 'npm', 'run', 'dev'], cwd, {env: {PATH: process.env.PATH ?? ''}});
+		expect(loaded).toMatchObject({
+			kind: 'run',
+			options: {command: ['npm', 'run', 'dev'], innerReloader: {framework: 'flask', action: {kind: 'env', env: {FLASK_RUN_RELOAD: 'false'}}}},
+		});
+	});
+
+	it('adds nothing for an app without one', async () => {
+		const cwd = await project();
+		const loaded = await load(['--', 'sh', '-c', 'true'], cwd);
+		expect(loaded.kind === 'run' && loaded.options.innerReloader).toBeUndefined();
+	});
+});

@@ -286,7 +286,7 @@ describe('watchFiles', () => {
 		expect(batches).toHaveLength(1);
 	});
 
-	it('ignores dependency, VCS and cache directories and editor swap files by default', async () => {
+	it('ignores dependency, VCS and cache directories, editor swap files and the data an app writes, by default', async () => {
 		const {dir, write} = makeTree({'node_modules/lib/index.js': 'x', '.git/HEAD': 'ref', 'src/main.py': 'x'});
 		const {expectNeverReported} = await startWatcher(dir);
 		const ignored = [
@@ -300,6 +300,14 @@ describe('watchFiles', () => {
 			'src/main.py~',
 			'src/.#main.py',
 			'.devtui/restart_state.json',
+			// What an app writes as it runs: a fresh Django project's database, logs, uploads.
+			'db.sqlite3',
+			'db.sqlite3-journal',
+			'server.log',
+			'logs/today.txt',
+			'uploads/avatar.png',
+			'media/cat.jpg',
+			'.pytest_cache/v/cache/lastfailed',
 		];
 		for (const file of ignored) write(file);
 		await expectNeverReported(write, ignored);
@@ -316,36 +324,37 @@ describe('watchFiles', () => {
 	});
 
 	it('honours nested .gitignore files, negation included', async () => {
-		const {dir, write} = makeTree({'.gitignore': '*.log\nbuild/\n', 'sub/.gitignore': '!keep.log\n'});
+		// Names the defaults do not skip, so only the .gitignore files decide.
+		const {dir, write} = makeTree({'.gitignore': '*.out\nbuild/\n', 'sub/.gitignore': '!keep.out\n'});
 		const {expectNeverReported, batchWith} = await startWatcher(dir);
-		const ignored = ['app.log', 'sub/other.log', 'build/out.js', 'sub/build/out.js'];
+		const ignored = ['app.out', 'sub/other.out', 'build/out.js', 'sub/build/out.js'];
 		for (const file of ignored) write(file);
-		write('sub/keep.log');
-		expect((await batchWith('sub/keep.log')).files).toContainEqual({path: 'sub/keep.log', kind: 'added'});
+		write('sub/keep.out');
+		expect((await batchWith('sub/keep.out')).files).toContainEqual({path: 'sub/keep.out', kind: 'added'});
 		await expectNeverReported(write, ignored);
 	});
 
 	it('honours the .gitignore files of ancestors up to the git root, and no further', async () => {
-		const {dir: top, write: writeTop} = makeTree({'.gitignore': '*.md\n', 'repo/.gitignore': '*.log\ncache/\n', 'repo/app/x.txt': ''});
+		const {dir: top, write: writeTop} = makeTree({'.gitignore': '*.md\n', 'repo/.gitignore': '*.out\ncache/\n', 'repo/app/x.txt': ''});
 		mkdirSync(path.join(top, 'repo', '.git'));
 		const app = path.join(top, 'repo', 'app');
 		const write = (file: string) => writeTop(`repo/app/${file}`);
 		const {expectNeverReported, batchWith} = await startWatcher(app);
-		write('debug.log');
+		write('debug.out');
 		write('cache/data.json');
 		write('README.md'); // Ignored only above the git root: counts.
 		await batchWith('README.md');
-		await expectNeverReported(write, ['debug.log', 'cache/data.json']);
+		await expectNeverReported(write, ['debug.out', 'cache/data.json']);
 	});
 
 	it('reloads .gitignore rules when a .gitignore changes, without counting it as a change', async () => {
-		const {dir, write} = makeTree({'.gitignore': '*.log\n'});
+		const {dir, write} = makeTree({'.gitignore': '*.out\n'});
 		const {expectNeverReported} = await startWatcher(dir);
-		write('.gitignore', '*.log\n*.tmp\n');
+		write('.gitignore', '*.out\n*.scratch\n');
 		// The sentinel's batch shows the .gitignore event has been handled before the next write.
 		await expectNeverReported(write, ['.gitignore']);
-		write('scratch.tmp');
-		await expectNeverReported(write, ['.gitignore', 'scratch.tmp']);
+		write('notes.scratch');
+		await expectNeverReported(write, ['.gitignore', 'notes.scratch']);
 	});
 
 	it('counts only files with a listed extension, in any directory', async () => {

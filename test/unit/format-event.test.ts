@@ -36,4 +36,10 @@ describe('headless lines', () => {
 		);
 		expect(formatEvent({type: 'supervisor/state', at, state: 'running', previous: 'starting'})).toBeUndefined();
 	});
+
+	it('prints a notice as its one line', () => {
+		expect(formatEvent({type: 'devtui/notice', at: 0, message: 'django runserver runs its own reloader: devtui adds --noreload'})).toBe(
+			'django runserver runs its own reloader: devtui adds --noreload',
+		);
+	});
 });

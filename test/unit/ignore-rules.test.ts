@@ -1,8 +1,8 @@
-import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
-import {createIgnoreRules, matchesExt} from '../../src/watcher/ignore-rules.js';
+import {createIgnoreRules, DEFAULT_IGNORE_GROUPS, isToolTempFile, matchesExt, TEMP_FILE_RULES} from '../../src/watcher/ignore-rules.js';
 
 // The rules read real .gitignore files, so the tree is built on disk, before the describe blocks
 // create their rules.
@@ -22,6 +22,10 @@ const buildTree = () => {
 	write('outer/repo/app/sub/.gitignore', '!b.log\n/local-only.txt\n');
 	write('outer/repo/app/build/.gitignore', '!x.js\n');
 	write('plain/.gitignore', 'out/\n');
+	// A whitelisting .gitignore: everything out, then directories and .py files back in.
+	write('allow/.gitignore', '*\n!*/\n!*.py\n!keep.log\n');
+	// The targets that tools' temp files are named after.
+	for (const file of ['src/main.go', 'src/app.js', 'src/app.py', 'Makefile']) write(`outer/repo/app/${file}`);
 };
 buildTree();
 
@@ -73,6 +77,151 @@ describe('default ignores', () => {
 		expect(lib.isIgnored(app('node_modules/mylib/src'), true)).toBe(false);
 		expect(lib.isIgnored(app('node_modules/mylib/node_modules/dep/index.js'), false)).toBe(true);
 		expect(lib.isIgnored(app('node_modules/other/index.js'), false)).toBe(true);
+	});
+});
+
+describe('data the app writes, by default', () => {
+	const rules = rulesFor();
+	const app = (file: string) => at(`outer/repo/app/${file}`);
+
+	it.each([
+		'db.sqlite3',
+		'db.sqlite3-journal',
+		'db.sqlite3-wal',
+		'db.sqlite3-shm',
+		'instance/flaskr.sqlite',
+		'data/app.db',
+		'data/app.db-journal',
+		'server.log',
+		'logs/today.txt',
+		'app.log.1',
+		'app.log.2026-12-03',
+		'tmp/pids/server.pid',
+		'uploads/avatar.png',
+		'media/photos/cat.jpg',
+		'flask_session/2029ee1d',
+		'coverage/lcov.info',
+		'.coverage',
+		'.coverage.host.1234.XyZ',
+		'htmlcov/index.html',
+		'.nyc_output/out.json',
+		'.pytest_cache/v/cache/lastfailed',
+		'.mypy_cache/3.11/app.meta.json',
+		'tsconfig.tsbuildinfo',
+		'.eslintcache',
+		'.venv/lib/python3.11/site-packages/x.py',
+		'venv/bin/activate',
+	])('ignores %s', file => {
+		expect(rules.isIgnored(app(file), false)).toBe(true);
+	});
+
+	it.each(['manage.py', 'mysite/settings.py', 'templates/base.html', 'src/log.py', 'src/logs.py', 'db.py', 'dist/server.js', 'public/app.js', 'src/media/player.ts', 'static/site.css', 'tmp', 'logs', 'media'])(
+		'watches %s',
+		file => {
+			expect(rules.isIgnored(app(file), false)).toBe(false);
+		},
+	);
+
+	it('skips upload folders only as directories, and media/ only at the top of the watched tree', () => {
+		expect(rules.isIgnored(app('uploads'), true)).toBe(true);
+		expect(rules.isIgnored(app('media'), true)).toBe(true);
+		expect(rules.isIgnored(app('src/media'), true)).toBe(false);
+		expect(rules.isIgnored(app('src/uploads'), true)).toBe(true);
+	});
+
+	it('watches a data file given explicitly as a watch path', () => {
+		const explicit = rulesFor({roots: ['outer/repo/app', 'outer/repo/app/db.sqlite3', 'outer/repo/app/logs']});
+		expect(explicit.isIgnored(app('db.sqlite3'), false)).toBe(false);
+		expect(explicit.isIgnored(app('logs/today.txt'), false)).toBe(false);
+		expect(explicit.isIgnored(app('db.sqlite3-journal'), false)).toBe(true);
+	});
+});
+
+describe('temp files tools write beside the target', () => {
+	const rules = rulesFor();
+	const app = (file: string) => at(`outer/repo/app/${file}`);
+
+	it.each([
+		['GNU sed -i', 'src/sedAb12Cd'],
+		['BSD sed -i', 'src/.!4321!app.py'],
+		['gedit (GIO)', 'src/.goutputstream-Q1W2E3'],
+		["Python's tempfile", 'src/tmpk2_9xq0a'],
+		["Python's tempfile, no digit drawn", 'src/tmpqxzvb_kw'],
+		["Rust's tempfile", 'src/.tmpA1b2C3'],
+		['write-file-atomic', 'src/app.js.3218843287'],
+		['gofmt -w', 'src/main.go.1937466254'],
+		['Qt QSaveFile (kate)', 'src/app.py.aBcDeF'],
+		['Qt QSaveFile, older Qt (pid digits)', 'src/app.py.Kq4821'],
+		['JetBrains', 'src/app.py___jb_bak___'],
+		['emacs flycheck', 'src/flycheck_app.py'],
+		['LibreOffice', 'src/.~lock.notes.odt#'],
+		['a generic temp file', 'src/app.py.tmp'],
+	])('ignores %s: %s', (_tool, file) => {
+		expect(rules.isIgnored(app(file), false)).toBe(true);
+	});
+
+	it.each([
+		// A real name that merely looks like one: no target of that name, a dot, a real extension.
+		'src/sedlib.py',
+		'src/sediment',
+		'src/tmpl_render.py',
+		'src/tmp_helpers.py',
+		'src/.tmprc',
+		'src/other.js.3218843287', // No other.js beside it.
+		'src/app.js.123', // Too short for a uint32 in decimal.
+		'src/app.py.config', // A six-letter lower-case extension.
+		'Makefile.Custom', // A capitalised word.
+		'src/app.py.backup',
+	])('watches %s', file => {
+		expect(rules.isIgnored(app(file), false)).toBe(false);
+	});
+
+	it('never treats a directory as a temp file', () => {
+		expect(rules.isIgnored(app('src/sedAb12Cd'), true)).toBe(false);
+	});
+
+	it('matches the example of every rule (src/ holds app.js, app.py and main.go)', () => {
+		for (const rule of TEMP_FILE_RULES) expect(isToolTempFile(app(`src/${rule.example}`)), rule.tool).toBe(true);
+	});
+});
+
+describe('negations bring back what a default skips', () => {
+	const app = (file: string) => at(`outer/repo/app/${file}`);
+
+	it('in --ignore, for files and directories', () => {
+		const rules = rulesFor({ignore: ['!db.sqlite3', '!logs/', '!sedAb12Cd']});
+		expect(rules.isIgnored(app('db.sqlite3'), false)).toBe(false);
+		expect(rules.isIgnored(app('db.sqlite3-journal'), false)).toBe(true);
+		expect(rules.isIgnored(app('logs'), true)).toBe(false);
+		expect(rules.isIgnored(app('sedAb12Cd'), false)).toBe(false);
+	});
+
+	it('in a .gitignore, for files but not for directories', () => {
+		const rules = rulesFor({cwd: 'allow'});
+		expect(rules.isIgnored(at('allow/keep.log'), false)).toBe(false);
+		expect(rules.isIgnored(at('allow/app.py'), false)).toBe(false);
+		expect(rules.isIgnored(at('allow/other.log'), false)).toBe(true);
+		expect(rules.isIgnored(at('allow/notes.txt'), false)).toBe(true);
+		// `!*/` brings back every directory for git, but .git and node_modules stay out.
+		expect(rules.isIgnored(at('allow/src'), true)).toBe(false);
+		expect(rules.isIgnored(at('allow/node_modules'), true)).toBe(true);
+		expect(rules.isIgnored(at('allow/.git'), true)).toBe(true);
+	});
+});
+
+describe("README's list of what is ignored", () => {
+	const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+	const section = readme.slice(readme.indexOf('### What is watched and ignored'), readme.indexOf('### The debounce default'));
+
+	it.each(DEFAULT_IGNORE_GROUPS.flatMap(group => group.patterns.map(pattern => [group.what, pattern] as const)))(
+		'names the %s pattern %s',
+		(_what, pattern) => {
+			expect(section).toContain(`\`${pattern.replace(/^\\/, '')}\``);
+		},
+	);
+
+	it.each(TEMP_FILE_RULES.map(rule => rule.tool))('names the temp files of %s', tool => {
+		expect(section).toContain(tool);
 	});
 });
 

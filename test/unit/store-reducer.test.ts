@@ -143,6 +143,11 @@ describe('the log buffer', () => {
 		expect(state.logs.entries[0]?.id).toBe(LOG_CAP * 2 + 1);
 	});
 
+	it("shows a notice as one of devtui's own lines", () => {
+		const state = fold([{type: 'devtui/notice', message: 'django runserver runs its own reloader: devtui adds --noreload', at: T0}]);
+		expect(state.logs.entries.map(entry => [entry.stream, entry.text])).toEqual([['devtui', 'ℹ django runserver runs its own reloader: devtui adds --noreload']]);
+	});
+
 	it('cuts runaway lines and expands tabs', () => {
 		const state = fold([outputEvent(['\tx', 'y'.repeat(5000)])]);
 		expect(state.logs.entries[0]?.text).toBe('    x');
