@@ -64,13 +64,7 @@ const main = async (): Promise<void> => {
 		);
 	}
 
-	try {
-		await session.start();
-	} catch (error) {
-		dashboard?.unmount();
-		if (error instanceof SpawnError) fail(`${error.message} (check the command after --)`);
-		throw error;
-	}
+	// Before the first start, so a signal that comes while it spawns still stops the app it starts.
 	// A second Ctrl-C while stopping means "stop waiting": the app is force-killed.
 	process.on('SIGINT', () => quit('SIGINT', quitting));
 	process.on('SIGTERM', () => quit('SIGTERM'));
@@ -80,6 +74,14 @@ const main = async (): Promise<void> => {
 	process.stdout.once('error', () => quit('stdout closed'));
 	process.stdout.on('error', () => {});
 	process.stderr.on('error', () => {});
+
+	try {
+		await session.start();
+	} catch (error) {
+		dashboard?.unmount();
+		if (error instanceof SpawnError) fail(`${error.message} (check the command after --)`);
+		throw error;
+	}
 };
 
 main().catch((error: unknown) => {

@@ -195,6 +195,8 @@ export const createSession = async (
 				await release();
 				throw error;
 			}
+			// Closed while the first instance started (a signal right away): nothing to watch for.
+			if (closing) return;
 			watcher = watchFiles({
 				options,
 				bus,

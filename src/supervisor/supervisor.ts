@@ -163,7 +163,8 @@ export class Supervisor {
 		if (this.loop || this.run.kind !== 'idle') return;
 		const failure = await this.startNext();
 		if (failure) throw failure;
-		this.loop = this.runLoop();
+		// A quit during the first spawn already runs the loop, which stops what was spawned.
+		this.loop ??= this.runLoop();
 	}
 
 	/** A raw file event of the batch being collected (before the batch's quiet time has passed). */
@@ -328,6 +329,11 @@ export class Supervisor {
 				}
 				if (run.kind === 'stopping') {
 					await this.stopInstance(run);
+					continue;
+				}
+				// A spawn under way (the first start, when quit came during it): stop what it starts.
+				if (run.kind === 'starting') {
+					await this.sleep(undefined);
 					continue;
 				}
 				clearTimeout(this.alarm);
@@ -574,6 +580,7 @@ export class Supervisor {
 		this.starts++;
 		this.stderr = createStderrTail();
 		this.run = {kind: 'running', app, restart};
+		this.notify();
 		if (this.outputPaused) app.setOutputPaused(true);
 		void app.exited.then(() => this.notify());
 		for (const participant of this.participants) participant.spawned?.(app, restart);

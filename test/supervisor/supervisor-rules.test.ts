@@ -275,6 +275,17 @@ describe('the supervisor loop (fake child)', () => {
 		expect(of('run/spawned')).toHaveLength(1);
 	});
 
+	it('a quit that comes while the first instance is still spawning stops that instance', async () => {
+		const {supervisor, of, processes} = setup();
+		const starting = supervisor.start();
+		const quitting = supervisor.quit();
+		await starting;
+		await quitting;
+		expect(of('run/spawned')).toHaveLength(1);
+		expect(processes.latest().app.exit).toBeDefined();
+		expect(of('run/exited')[0]).toMatchObject({byDevtui: true, restarting: false});
+	});
+
 	it('a crash is reported with the stderr tail; with --restart-on-crash it restarts after the backoff', async () => {
 		const {supervisor, waitForEvent, processes} = setup({restartOnCrash: true});
 		await supervisor.start();
