@@ -181,16 +181,16 @@ describe('devtui --no-tui', () => {
 		expect(spawns()).toBe(caught + 1);
 	});
 
-	it('a file one of the app processes holds open for writing (its log) restarts nothing, and is named once', async () => {
+	it('a file one of the app processes holds open for writing (its event log, a name no default ignores) restarts nothing, and is named once', async () => {
 		const cwd = project();
 		cpSync(fixture('holds-log.mjs'), path.join(cwd, 'holds-log.mjs'));
 		const run = start(['--no-tui', '--', 'node', 'holds-log.mjs'], cwd);
-		await run.waitForLine(/app\.log is written by the app \(pid \d+ has it open for writing\)/);
+		await run.waitForLine(/events\.ndjson is written by the app \(pid \d+ has it open for writing\)/);
 		// Many appends later, a real change is restart #1 and the only one.
-		await waitFor(() => readFileSync(path.join(cwd, 'app.log'), 'utf8').split('\n').length > 20);
+		await waitFor(() => readFileSync(path.join(cwd, 'events.ndjson'), 'utf8').split('\n').length > 20);
 		writeFileSync(path.join(cwd, 'holds-log.mjs'), `${readFileSync(path.join(cwd, 'holds-log.mjs'), 'utf8')}\n// edit\n`);
 		await run.waitForLine(/READY .*restart=1/);
-		await waitFor(() => readFileSync(path.join(cwd, 'app.log'), 'utf8').split('\n').length > 40);
+		await waitFor(() => readFileSync(path.join(cwd, 'events.ndjson'), 'utf8').split('\n').length > 40);
 		writeFileSync(path.join(cwd, 'holds-log.mjs'), `${readFileSync(path.join(cwd, 'holds-log.mjs'), 'utf8')}\n// edit 2\n`);
 		await run.waitForLine(/READY .*restart=2/);
 		expect(run.lines(/\[devtui\] restart #\d+: started/)).toHaveLength(2);
