@@ -10,12 +10,12 @@
 import net from 'node:net';
 import path from 'node:path';
 import {CLIENT_PID_ENV, encodeMessage, MAX_LINE_BYTES, PROTOCOL_VERSION, SOCKET_ENV} from '../protocol/messages.js';
-import type {AppMessage, ShutdownMessage} from '../protocol/messages.js';
+import type {AppMessage} from '../protocol/messages.js';
 import {createLineReader} from '../protocol/ndjson-lines.js';
 import {parseDevtuiMessage} from '../protocol/parse-message.js';
-import type {ChangedFile, StopReason} from '../supervisor/events.js';
 import {pickSocket, takeInheritedSockets} from './inherited-sockets.js';
 import {readStateFile, writeStateFile} from './state-file.js';
+import {createShutdown, type ShutdownHandler} from './shutdown.js';
 
 export const CLIENT_NAME = 'devtui-node/0.1.0';
 const FLUSH_MS = 1000;
@@ -32,31 +32,15 @@ export const isRestart = env.DEVTUI_RESTART === undefined ? process.argv.include
 /** Absolute path of the state file: DEVTUI_STATE_FILE, else .devtui/restart_state.json in the cwd. */
 export const stateFile = path.resolve(env.DEVTUI_STATE_FILE || path.join('.devtui', 'restart_state.json'));
 
-export interface ShutdownInfo {
-	/** What started the shutdown: the stop signal or devtui's `shutdown` message. */
-	source: 'signal' | 'message';
-	signal?: NodeJS.Signals;
-	/** From devtui's `shutdown` message, when it arrived. */
-	reason?: StopReason;
-	files?: ChangedFile[];
-	/** Epoch ms of the force kill. */
-	deadline?: number;
-	timeoutMs?: number;
-}
-
-export type ShutdownHandler = (info: ShutdownInfo) => unknown;
+export type {ShutdownHandler, ShutdownInfo} from './shutdown.js';
 
 let socket: net.Socket | undefined;
-let warned = false;
-let shutdownMessage: ShutdownMessage | undefined;
-let handler: ShutdownHandler | undefined;
-let stopping = false;
-let sigints = 0;
-const installed = new Set<NodeJS.Signals>();
+const warned = new Set<string>();
 
-const warn = (text: string): void => {
-	if (warned) return;
-	warned = true;
+/** One line on stderr, once per kind: a broken channel, or a shutdown handler that cannot run. */
+const warn = (text: string, kind = 'channel'): void => {
+	if (warned.has(kind)) return;
+	warned.add(kind);
 	try {
 		process.stderr.write(`devtui client: ${text}\n`);
 	} catch {
@@ -83,8 +67,7 @@ const receive = (line: string): void => {
 		socket?.destroy();
 		socket = undefined;
 	} else if (message.type === 'shutdown') {
-		shutdownMessage = message;
-		if (handler) void begin({source: 'message'});
+		shutdown.message(message);
 	}
 };
 
@@ -111,14 +94,20 @@ const connect = (): void => {
 	send({type: 'hello', v: PROTOCOL_VERSION, pid: process.pid, restart, client: CLIENT_NAME});
 };
 
-/** Tells devtui the app is serving. */
+/**
+ * Tells devtui the app is serving. Also when the client checks that its shutdown handler can still
+ * run on devtui's stop signal, and says so once if not.
+ */
 export const ready = (): void => {
 	send({type: 'ready'});
+	shutdown.ready();
 };
 
 /** Asks devtui for more time before the force kill (bounded by devtui). */
 export const extend = (ms: number): void => {
-	if (Number.isFinite(ms) && ms > 0) send({type: 'extend', ms: Math.ceil(ms)});
+	if (!Number.isFinite(ms) || ms <= 0) return;
+	send({type: 'extend', ms: Math.ceil(ms)});
+	shutdown.extended(ms);
 };
 
 const describeError = (error: unknown): string => {
@@ -167,42 +156,26 @@ const flush = async (): Promise<void> => {
 	clearTimeout(timer);
 };
 
-const begin = async (trigger: {source: ShutdownInfo['source']; signal?: NodeJS.Signals}): Promise<void> => {
-	// A second Ctrl-C forces the exit, as people expect from a terminal.
-	if (trigger.signal === 'SIGINT' && ++sigints >= 2) process.exit(130);
-	if (stopping || !handler) return;
-	stopping = true;
-	// devtui writes its message right before the signal: let it land so the handler sees the reason.
-	if (trigger.source === 'signal' && socket) await new Promise(resolve => setImmediate(resolve));
-	const {reason, files, deadline, timeoutMs} = shutdownMessage ?? {};
-	const info: ShutdownInfo = {...trigger, ...(shutdownMessage ? {reason, files, deadline, timeoutMs} : {})};
-	let code = 0;
-	try {
-		await handler(info);
-	} catch (error) {
-		code = 1;
-		process.stderr.write(`devtui client: shutdown handler failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-	}
-	await flush();
-	process.exit(code);
-};
+const shutdown = createShutdown({connected: () => socket !== undefined && !socket.destroyed, flush, warn});
 
 /**
  * Runs fn once when the app is asked to stop (a stop signal or devtui's `shutdown` message,
- * whichever comes first), then exits 0, or 1 if fn throws. A later call replaces fn.
+ * whichever comes first). A later call replaces fn.
+ *
+ * When nothing else in the app listens for the signal, the client then exits 0, or 1 if fn throws.
+ * When the app listens too (its own listener, close-with-grace, a framework's), it stops the app
+ * its own way and fn runs after it: from runShutdown() if the app calls it, when the event loop is
+ * empty, or at process.exit() (only fn's synchronous part can run there).
  */
-export const onShutdown = (
-	fn: ShutdownHandler,
-	{signals = ['SIGTERM', 'SIGINT', 'SIGHUP']}: {signals?: NodeJS.Signals[]} = {},
-): void => {
-	handler = fn;
-	for (const signal of signals) {
-		if (installed.has(signal)) continue;
-		installed.add(signal);
-		process.on(signal, () => void begin({source: 'signal', signal}));
-	}
-	if (shutdownMessage) void begin({source: 'message'});
-};
+export const onShutdown: (fn: ShutdownHandler, options?: {signals?: NodeJS.Signals[]}) => void = shutdown.onShutdown;
+
+/**
+ * Runs the shutdown handler now, if it has not run yet, and resolves when it is done (true if
+ * this call ran it). It never exits: call it from the app's own shutdown code once the server has
+ * closed, e.g. a Fastify `onClose` hook (`app.addHook('onClose', runShutdown)`) or before the
+ * process.exit() of the app's own SIGTERM listener. If the handler throws, process.exitCode is 1.
+ */
+export const runShutdown: () => Promise<boolean> = shutdown.runShutdown;
 
 export interface ListenOptions {
 	port?: number;
@@ -214,20 +187,45 @@ export interface ListenOptions {
 }
 
 const usedFds = new Set<number>();
+// A socket handed over without a name is asked for its port through a handle opened on its
+// descriptor. The handle is kept (closing it would close the descriptor), and listen() serves on
+// that same handle rather than opening the descriptor a second time.
+const probes = new Map<number, net.Socket | undefined>();
+
+const probe = (fd: number): net.Socket | undefined => {
+	if (!probes.has(fd)) {
+		let opened: net.Socket | undefined;
+		try {
+			opened = new net.Socket({fd, readable: false, writable: false});
+		} catch {
+			opened = undefined; // not a socket
+		}
+		probes.set(fd, opened);
+	}
+	return probes.get(fd);
+};
+
+const boundPort = (fd: number): number | undefined => {
+	const address = probe(fd)?.address();
+	return address && typeof address === 'object' && 'port' in address ? address.port : undefined;
+};
 
 /**
  * Starts `server` (any net.Server: http, https, express's) on the socket devtui --listen handed
- * this process, or, when there is none for this port, binds host:port as usual. Returns the server;
- * `callback` runs on 'listening', errors go to the server's 'error' event as with server.listen().
+ * this process for this port (or this --listen spec, `name`), or, when there is none, binds
+ * host:port as usual. Returns the server; `callback` runs on 'listening', errors go to the server's
+ * 'error' event as with server.listen().
  */
 export const listen = <S extends net.Server>(server: S, portOrOptions: number | ListenOptions, callback?: () => void): S => {
 	const options = typeof portOrOptions === 'number' ? {port: portOrOptions} : portOrOptions;
 	const inherited = takeInheritedSockets();
-	const socket = pickSocket(inherited.sockets, options, usedFds);
+	const socket = pickSocket(inherited.sockets, options, usedFds, boundPort);
 	const backlog = options.backlog === undefined ? {} : {backlog: options.backlog};
 	if (socket) {
 		usedFds.add(socket.fd);
 		server.once('listening', () => send({type: 'listening', names: [socket.name ?? String(socket.fd)]}));
+		const opened = probes.get(socket.fd);
+		if (opened) return options.backlog === undefined ? server.listen(opened, callback) : server.listen(opened, options.backlog, callback);
 		return server.listen({fd: socket.fd, ...backlog}, callback);
 	}
 	if (inherited.otherPid !== undefined) {

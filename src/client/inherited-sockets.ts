@@ -52,14 +52,17 @@ const portOfName = (name: string | undefined): number | undefined => {
 };
 
 /**
- * The socket for a request: by name (a --listen spec as written, or its LISTEN_FDNAMES form), else
- * by the port its name ends in, else (no port asked for, or a launcher that names nothing) the next
- * one not used yet. Undefined: bind normally.
+ * The socket for a request: by name (a --listen spec as written, or its LISTEN_FDNAMES form);
+ * else, when a port is asked for, the one for that port: by the port its name ends in when the
+ * launcher names its sockets (devtui, systemd), by the port it is bound to (`boundPort`) when it
+ * names none (systemfd); else the next one not used yet. Undefined: bind normally. The Python
+ * client picks the same way.
  */
 export const pickSocket = (
 	sockets: readonly InheritedSocket[],
 	{port, name}: {port?: number | undefined; name?: string | undefined},
 	used: ReadonlySet<number>,
+	boundPort: (fd: number) => number | undefined = () => undefined,
 ): InheritedSocket | undefined => {
 	const free = sockets.filter(socket => !used.has(socket.fd));
 	if (name !== undefined) {
@@ -67,8 +70,8 @@ export const pickSocket = (
 		return free.find(socket => socket.name === wanted);
 	}
 	if (port) {
-		const byPort = free.find(socket => portOfName(socket.name) === port);
-		if (byPort || free.some(socket => socket.name !== undefined)) return byPort;
+		if (free.some(socket => socket.name !== undefined)) return free.find(socket => portOfName(socket.name) === port);
+		return free.find(socket => boundPort(socket.fd) === port);
 	}
 	return free[0];
 };

@@ -19,6 +19,7 @@ describe('node client', () => {
 		clientName: /^devtui-node\/\d+\.\d+\.\d+$/,
 		phaseError: 'Error: boom',
 		deadline: ms => ms,
+		listenApp: [process.execPath, path.join(repoRoot, 'test/fixtures/apps/listen-http.mjs')],
 	});
 
 	it('never keeps a finished app alive', async () => {
@@ -26,5 +27,16 @@ describe('node client', () => {
 		const run = context.harness().start([process.execPath, '-e', script]);
 		expect(await run.exit).toEqual({code: 0, signal: null});
 		expect(run.stderr).toEqual([]);
+	});
+
+	it("stops the app itself when signal-exit's listener is the only other one (it never stops an app)", async () => {
+		const run = context.start(['--signal-exit']);
+		await run.waitForSaid('running');
+		process.kill(run.pid, 'SIGTERM');
+		expect(await run.exit).toEqual({code: 0, signal: null});
+		expect(run.said('shutdown')[0]).toMatchObject({source: 'signal', signal: 'SIGTERM'});
+		expect(run.said('saved')).toHaveLength(1);
+		expect(run.said('signal-exit')).toHaveLength(1); // its exit hook still ran
+		expect(run.stderr.join('\n')).toBe('');
 	});
 });

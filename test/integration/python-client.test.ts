@@ -19,6 +19,7 @@ describe('python client', () => {
 		clientName: /^devtui-python\/\d+\.\d+\.\d+$/,
 		phaseError: 'ValueError: boom',
 		deadline: ms => ms / 1000,
+		listenApp: ['python3', path.join(repoRoot, 'test/fixtures/apps/listen-http.py')],
 	});
 
 	it('is found next to the sources and parses as Python 3.8', () => {
@@ -69,5 +70,26 @@ describe('python client', () => {
 		);
 		const hellos = context.harness().messages.filter(message => message.type === 'hello');
 		expect(hellos.map(message => message.from)).toEqual([run.pid]);
+	});
+
+	it('says once, at ready(), that the handler cannot run when SIGTERM was reset to its default', async () => {
+		const run = context.start(['--reset-sigterm']);
+		await run.waitForSaid('running');
+		await waitFor(() => run.stderr.length > 0, {message: 'the warning'});
+		process.kill(run.pid, 'SIGTERM');
+		expect(await run.exit).toEqual({code: null, signal: 'SIGTERM'});
+		expect(run.stderr).toHaveLength(1);
+		expect(run.stderr[0]).toMatch(
+			/^devtui_client: the shutdown handler cannot run: SIGTERM's handler was reset to the default since on_shutdown\(\) set it up, so the stop signal ends the process at once/,
+		);
+		expect(run.said('shutdown')).toEqual([]);
+	});
+
+	it('says nothing when devtui is not there', async () => {
+		const run = context.start(['--reset-sigterm'], {devtui: false});
+		await run.waitForSaid('running');
+		process.kill(run.pid, 'SIGTERM');
+		expect(await run.exit).toEqual({code: null, signal: 'SIGTERM'});
+		expect(run.stderr).toEqual([]);
 	});
 });

@@ -57,13 +57,18 @@ describe('the LISTEN_* environment', () => {
 		expect(parseListenEnv({LISTEN_FDS: 'x', LISTEN_PID: '5'}, 5).sockets).toEqual([]);
 	});
 
-	it('picks by spec, then by port, then the next one when nothing is named', () => {
+	it('picks by spec, then by port (named, else bound), then the next one', () => {
 		const named = [{fd: 3, name: '8000'}, {fd: 4, name: '0.0.0.0_9000'}];
 		expect(pickSocket(named, {name: '0.0.0.0:9000'}, new Set())?.fd).toBe(4);
 		expect(pickSocket(named, {port: 9000}, new Set())?.fd).toBe(4);
 		expect(pickSocket(named, {port: 7000}, new Set())).toBeUndefined();
 		expect(pickSocket(named, {}, new Set([3]))?.fd).toBe(4);
-		expect(pickSocket([{fd: 3, name: undefined}], {port: 7000}, new Set())?.fd).toBe(3);
+		// Unnamed (systemfd): the one bound to the port, as the Python client picks it; none when none is.
+		const unnamed = [{fd: 3, name: undefined}, {fd: 4, name: undefined}];
+		const bound = (fd: number) => ({3: 7000, 4: 7001})[fd];
+		expect(pickSocket(unnamed, {port: 7001}, new Set(), bound)?.fd).toBe(4);
+		expect(pickSocket(unnamed, {port: 7002}, new Set(), bound)).toBeUndefined();
+		expect(pickSocket(unnamed, {}, new Set([3]), bound)?.fd).toBe(4);
 	});
 });
 

@@ -9,12 +9,18 @@ devtui's ``shutdown`` message, whichever comes first. The protocol is in devtui'
     state = devtui.load_state() or {}          # None on a first start
 
     @devtui.on_shutdown
-    def stop(info):                            # runs once, in the main thread, then exits 0
+    def stop(info):                            # runs once
         with devtui.phase("api_server"):
             server.shutdown()
         devtui.save_state({"self_state": state})
 
     devtui.ready()
+
+In a threaded app (nothing else handles SIGTERM) the handler runs in the main thread and the client
+then exits. Under a server that handles the signal itself (uvicorn, hypercorn, aiohttp, gunicorn)
+the server stops the app its own way and the handler runs after it: at exit, or from the app's
+shutdown hook with ``lifespan()`` (Starlette, FastAPI), ``shutdown_hook`` (aiohttp, event
+handlers) or ``run_shutdown()``.
 
 Under ``devtui --listen 8000`` the app serves on the socket devtui holds across restarts:
 ``server = devtui.http_server(Handler, 8000)`` (or ``devtui.listen_socket(8000)`` for any other
@@ -41,8 +47,9 @@ import traceback
 
 __version__ = "0.1.0"
 __all__ = [
-    "ShutdownInfo", "extend", "http_server", "is_restart", "listen_socket", "load_state", "on_shutdown",
-    "phase", "ready", "restart", "save_state", "state_file", "under_devtui",
+    "ShutdownInfo", "extend", "http_server", "is_restart", "lifespan", "listen_socket", "load_state",
+    "on_shutdown", "phase", "ready", "restart", "run_shutdown", "save_state", "shutdown_hook", "state_file",
+    "under_devtui",
 ]
 
 CLIENT_NAME = "devtui-python/" + __version__
@@ -72,7 +79,9 @@ is_restart = restart > 0 if "DEVTUI_RESTART" in os.environ else "--restart" in g
 #: Absolute path of the state file.
 state_file = os.path.abspath(os.environ.get("DEVTUI_STATE_FILE") or os.path.join(".devtui", "restart_state.json"))
 
-#: What on_shutdown's handler receives. source: "signal" or "message"; signal: its name or None;
+#: What on_shutdown's handler receives. source: what started the stop: "signal", "message" (devtui's),
+#: "app" (the app's own shutdown code called run_shutdown(), shutdown_hook() or lifespan()) or "exit"
+#: (the app stopped itself and the interpreter is exiting); signal: its name or None;
 #: reason, files ([{"path", "kind"}]), deadline (epoch seconds, like time.time()) and timeout
 #: (seconds) come from devtui's shutdown message and are None when it did not arrive.
 ShutdownInfo = collections.namedtuple("ShutdownInfo", "source signal reason files deadline timeout")
@@ -209,27 +218,27 @@ class _Channel(object):
         elif kind == "shutdown":
             self.shutdown_message = message
             self.message_arrived.set()
-            _wake_main_thread()
+            _on_message(message)
 
 
 _channel = _Channel()
-_handler = None
-_delivery_signal = None
-_installed = set()
-_by_message = False
-_stopping = False
-_sigints = 0
 
 
 def ready():
-    """Tells devtui the app is serving."""
+    """Tells devtui the app is serving. Also when the client checks that its shutdown handler can
+    still run (servers set up their signal handling before they serve), and says so once if not."""
     _channel.send({"type": "ready"})
+    if _handler is not None and _channel.connected() and _who_stops() is None:
+        _warn_alone()
 
 
 def extend(seconds):
     """Asks devtui for more time before the force kill (devtui bounds it)."""
+    global _deadline
     if seconds > 0:
         _channel.send({"type": "extend", "ms": int(seconds * 1000 + 0.999)})
+        if _deadline is not None:  # as devtui moves it: never earlier, at most 60 s past the first deadline
+            _deadline = max(_deadline, min(time.time() + seconds, _first_deadline + _MAX_EXTEND))
 
 
 def _describe(error):
@@ -421,11 +430,116 @@ def http_server(handler_class, port=0, host="127.0.0.1", name=None, server_class
     return server
 
 
+# The shutdown handler. Whoever ends the process decides when it runs:
+# - Nothing else in the app handles the stop signal (a threaded app, http.server, a plain loop):
+#   the client does. It runs the handler in the main thread on the signal or on devtui's message
+#   and exits.
+# - The app or its framework handles it (uvicorn, hypercorn and aiohttp through
+#   loop.add_signal_handler, gunicorn's workers, Werkzeug's and Django's reloaders): the client
+#   lets it stop the app its own way, graceful drain included, and runs the handler once the app
+#   has stopped: from the framework's shutdown hook when the app wired one (lifespan(),
+#   shutdown_hook(), run_shutdown()), else when the interpreter exits. A handler that ran before the
+#   drain ended would save a state that requests still change, and raising SystemExit inside the
+#   framework's event loop cuts the drain short and prints its CancelledError tracebacks.
+# Python keeps one handler per signal, so "the app handles it" is read from the handler table: the
+# one on_shutdown replaced (then the client calls it on), or the one that later replaced the
+# client's. asyncio's add_signal_handler leaves a no-op Python handler there and dispatches
+# through the wakeup fd, so it reads as the app's too.
+
+_MAX_EXTEND = 60.0  # how far past the first deadline devtui lets extend() push it (docs/protocol.md)
+_FALLBACK_SHARE = 0.25  # of the timeout: how long before the force kill the handler runs at the latest
+_FALLBACK_MIN = 0.5
+
+_handler = None
+_delivery_signal = None  # the signal devtui sends (the first of on_shutdown's): what the checks look at
+_installed = set()
+_previous = {}  # signum: the handler on_shutdown replaced
+_off_main = False  # on_shutdown ran off the main thread, so the client has no signal handler
+_by_message = False
+_claim = threading.Lock()  # acquired once and never released: whoever gets it runs the handler
+_done = threading.Event()
+_exit_code = 0  # what the handler asked for, when it ran from a hook or at exit
+_stop = None  # (source, signal name): the first stop request the client saw while the app stops itself
+_deadline = None  # epoch seconds of devtui's force kill, moved by extend()
+_first_deadline = None
+_fallback = None
+_warned_alone = False
+_sigints = 0
+_at_exit_registered = False
+
+
+def _is_apps_handler(handler):
+    return callable(handler) and handler is not _on_signal and handler is not signal.default_int_handler
+
+
+def _who_stops():
+    """Who will end the process on the stop signal: "client", "app", or None (nobody will run the
+    handler: the default action kills the process, or the signal is ignored)."""
+    try:
+        current = signal.getsignal(_delivery_signal)
+    except (TypeError, ValueError):
+        return "app"
+    if current is _on_signal:
+        return "app" if _is_apps_handler(_previous.get(_delivery_signal)) else "client"
+    # None: a handler installed from C (a server written in C or Rust), which may well exit normally.
+    if current is None or _is_apps_handler(current):
+        return "app"
+    return None
+
+
+def _warn_alone():
+    global _warned_alone
+    if _warned_alone:
+        return
+    _warned_alone = True
+    name = _signal_name(_delivery_signal)
+    current = signal.getsignal(_delivery_signal)
+    if _off_main:
+        why = "on_shutdown() was called off the main thread, where Python cannot take signals, and nothing in the app handles %s" % name
+    elif current is signal.SIG_IGN:
+        why = "%s is ignored since on_shutdown() set the handler up" % name
+    else:
+        why = "%s's handler was reset to the default since on_shutdown() set it up" % name
+    effect = "the app never stops on it" if current is signal.SIG_IGN else "the stop signal ends the process at once"
+    _warn("the shutdown handler cannot run: %s, so %s and the state is not saved. Call on_shutdown() from the "
+          "main thread once the server has set up its signals, or call devtui_client.run_shutdown() from the "
+          "app's own shutdown code" % (why, effect))
+
+
+def _note_stop(source, signal_name):
+    global _stop
+    if _stop is None:
+        _stop = (source, signal_name)
+    elif _stop[1] is None and signal_name is not None:
+        _stop = (_stop[0], signal_name)  # the message came first, then the signal
+
+
+def _on_message(message):
+    # In the reader thread, right before devtui's stop signal.
+    global _deadline, _first_deadline
+    deadline = message.get("deadline")
+    if isinstance(deadline, (int, float)) and not isinstance(deadline, bool):
+        _deadline = _first_deadline = deadline / 1000.0
+    if _handler is None or _claim.locked():
+        return
+    who = _who_stops()
+    if who == "client":
+        _wake_main_thread()
+        return
+    # Waking the main thread would deliver the signal to the app's handler a second time, and a
+    # second signal means "force" to some servers (uvicorn's SIGINT): devtui's own is on its way.
+    _note_stop("message", None)
+    if who is None:
+        _warn_alone()
+    else:
+        _arm_fallback()
+
+
 def _wake_main_thread():
     # The handler must run in the main thread (only it may own signal handling), so the reader
     # thread turns the message into the same signal the handler already listens for.
     global _by_message
-    if _handler is None or _stopping or _delivery_signal is None:
+    if _handler is None or _claim.locked() or _delivery_signal is None:
         return
     _by_message = True
     if hasattr(signal, "pthread_kill"):
@@ -438,14 +552,21 @@ def _wake_main_thread():
             _thread.interrupt_main()
 
 
+def _flush_all():
+    if "logging" in sys.modules:
+        with contextlib.suppress(Exception):
+            sys.modules["logging"].shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+
+
 def _force_exit(code, grace):
     time.sleep(grace)
     left = [t.name for t in threading.enumerate() if not t.daemon and t is not threading.main_thread()]
     if left:
         _warn("exiting although threads still run (stop them in the shutdown handler): %s" % ", ".join(left))
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(Exception):
-            stream.flush()
+    _flush_all()
     os._exit(code)
 
 
@@ -463,6 +584,12 @@ def _info(source, signal_name):
     )
 
 
+def _stop_info(otherwise):
+    if _stop is not None:
+        return _info(*_stop)
+    return _info("message" if _channel.shutdown_message is not None else otherwise, None)
+
+
 def _signal_name(signum):
     try:
         return signal.Signals(signum).name
@@ -470,33 +597,181 @@ def _signal_name(signum):
         return str(signum)
 
 
+def _exit_code_of(stop):
+    return stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
+
+
+def _handler_failed():
+    _warn("shutdown handler failed:\n" + traceback.format_exc().rstrip())
+    return 1
+
+
+async def _awaited(awaitable):
+    return await awaitable
+
+
+def _call_handler(info):
+    """Runs the handler (the caller holds the claim) and returns the exit code it asks for. An
+    async handler is run to the end in a loop of its own when no loop runs in this thread."""
+    code = 0
+    try:
+        result = _handler(info)
+        if hasattr(result, "__await__"):
+            import asyncio
+            try:
+                asyncio.get_running_loop()
+            except RuntimeError:
+                asyncio.run(_awaited(result))
+            else:
+                with contextlib.suppress(Exception):
+                    result.close()
+                raise RuntimeError("the shutdown handler is async, and it was called inside a running event loop "
+                                   "that cannot wait for it here: use devtui_client.lifespan() or "
+                                   "await devtui_client.shutdown_hook() in the app's own shutdown")
+    except SystemExit as stop:
+        code = _exit_code_of(stop)
+    except BaseException:
+        code = _handler_failed()
+    finally:
+        _done.set()
+    return code
+
+
 def _on_signal(signum, frame):
-    global _by_message, _stopping, _sigints
+    global _by_message, _sigints
     by_message, _by_message = _by_message, False
     if signum == getattr(signal, "SIGINT", None) and not by_message:
         _sigints += 1
         if _sigints >= 2:
             os._exit(130)  # a second Ctrl-C forces the exit, as people expect from a terminal
-    if _stopping or _handler is None:
+    if _handler is None or _claim.locked():
         return
-    _stopping = True
+    previous = _previous.get(signum)
+    if not by_message and _is_apps_handler(previous):
+        # The app handles this signal as well: it stops the app its own way, and the handler runs
+        # once it has (from its shutdown hook, or at exit).
+        _note_stop("signal", _signal_name(signum))
+        _arm_fallback()
+        return previous(signum, frame)
+    if not _claim.acquire(False):
+        return
     source = "message" if by_message else "signal"
     if source == "signal" and _channel.connected():
         _channel.message_arrived.wait(_MESSAGE_WAIT)
-    name = None if by_message else _signal_name(signum)
-    code = 0
-    try:
-        _handler(_info(source, name))
-    except SystemExit as stop:
-        code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
-    except BaseException:
-        code = 1
-        _warn("shutdown handler failed:\n" + traceback.format_exc().rstrip())
+    code = _call_handler(_info(source, None if by_message else _signal_name(signum)))
     _channel.close()
     # SystemExit unwinds the main thread, but the interpreter then waits for the app's own
     # non-daemon threads; a daemon watchdog ends the process if they outlive the grace period.
     threading.Thread(target=_force_exit, args=(code, _EXIT_GRACE), name="devtui-exit", daemon=True).start()
     sys.exit(code)
+
+
+def _arm_fallback():
+    # The app stops itself, but devtui force-kills it at the deadline: the handler must have run by
+    # then, even if the app's own shutdown hangs (a connection that never closes, a handler that
+    # does not stop the app).
+    global _fallback
+    if _fallback is not None or _deadline is None or _handler is None:
+        return
+    _fallback = threading.Thread(target=_fallback_wait, name="devtui-fallback", daemon=True)
+    _fallback.start()
+
+
+def _fallback_wait():
+    message = _channel.shutdown_message or {}
+    timeout = message.get("timeoutMs")
+    margin = max(_FALLBACK_MIN, _FALLBACK_SHARE * timeout / 1000.0) if isinstance(timeout, (int, float)) else _FALLBACK_MIN
+    asked = time.time()
+    while True:
+        left = _deadline - margin - time.time()  # extend() moves the deadline
+        if left <= 0:
+            break
+        if _done.wait(left):
+            return
+    if not _claim.acquire(False):
+        return
+    _warn("the app was still stopping %.1f s after devtui asked it to; ran the shutdown handler now and exited, "
+          "before devtui's force kill (its own shutdown never ended, or its signal handler does not stop it)"
+          % (time.time() - asked))
+    code = _call_handler(_stop_info("message"))
+    _channel.close()
+    _flush_all()
+    os._exit(code)
+
+
+def _at_exit():
+    # After the app stopped itself: its framework returned from its loop and the interpreter exits.
+    global _exit_code
+    if _handler is not None and (_stop is not None or _off_main or signal.getsignal(_delivery_signal) is not _on_signal):
+        if _claim.acquire(False):
+            if _channel.connected():
+                # The app may have stopped on devtui's signal before the reader thread read the
+                # message sent right before it: let it land so the handler sees the reason.
+                _channel.message_arrived.wait(_MESSAGE_WAIT)
+            code = _call_handler(_stop_info("exit"))
+            _exit_code = _exit_code or code
+        elif _deadline is not None:
+            _done.wait(max(0.0, _deadline - time.time()))  # it runs in another thread right now
+    _channel.close()
+    if _exit_code:
+        _flush_all()
+        os._exit(_exit_code)
+
+
+def run_shutdown():
+    """Runs the shutdown handler now, in this thread, if it has not run yet, and returns whether it
+    did. It does not exit: call it from the app's own shutdown code once the server has stopped
+    (a gunicorn worker_exit hook, a sync framework hook). In async code use shutdown_hook()."""
+    global _exit_code
+    if _handler is None or not _claim.acquire(False):
+        return False
+    _exit_code = _exit_code or _call_handler(_stop_info("app"))
+    return True
+
+
+async def shutdown_hook(*args, **kwargs):
+    """run_shutdown() for async frameworks, awaiting an async handler: for aiohttp
+    ``app.on_cleanup.append(devtui.shutdown_hook)``, for FastAPI and Starlette event handlers
+    ``app.add_event_handler("shutdown", devtui.shutdown_hook)``, Quart's ``after_serving``. Its
+    arguments are ignored, so it fits any hook signature."""
+    global _exit_code
+    if _handler is None or not _claim.acquire(False):
+        return False
+    code = 0
+    try:
+        result = _handler(_stop_info("app"))
+        if hasattr(result, "__await__"):
+            await result
+    except SystemExit as stop:
+        code = _exit_code_of(stop)
+    except BaseException as error:
+        if type(error).__name__ == "CancelledError":
+            raise
+        code = _handler_failed()
+    finally:
+        _done.set()
+    _exit_code = _exit_code or code
+    return True
+
+
+def lifespan(inner=None):
+    """A Starlette or FastAPI lifespan that calls ready() once the app has started, and the
+    shutdown handler once the server has drained its connections and the app's own lifespan (inner,
+    optional) has ended:
+    ``Starlette(lifespan=devtui.lifespan(own_lifespan))``, ``FastAPI(lifespan=devtui.lifespan())``."""
+
+    @contextlib.asynccontextmanager
+    async def devtui_lifespan(app):
+        if inner is None:
+            ready()
+            yield
+        else:
+            async with inner(app) as value:
+                ready()
+                yield value
+        await shutdown_hook()
+
+    return devtui_lifespan
 
 
 def _signal_numbers(signals):
@@ -509,36 +784,60 @@ def _signal_numbers(signals):
 
 
 def on_shutdown(fn, signals=None):
-    """Runs fn(info) once, in the main thread, when the app is asked to stop (a stop signal or
-    devtui's shutdown message), then exits 0, or 1 if fn raises. signals defaults to SIGTERM,
-    SIGINT and SIGHUP. Must be called from the main thread; a later call replaces fn. Usable as a
-    decorator. fn must stop the non-daemon threads the app started, or the exit waits for them."""
-    global _handler, _delivery_signal
-    if threading.current_thread() is not threading.main_thread():
-        raise RuntimeError("devtui_client.on_shutdown must be called from the main thread")
+    """Runs fn(info) once when the app is asked to stop (a stop signal or devtui's shutdown
+    message). signals defaults to SIGTERM, SIGINT and SIGHUP. A later call replaces fn. Usable as a
+    decorator.
+
+    When nothing else in the app handles the signal, fn runs in the main thread and the process
+    then exits 0, or 1 if fn raises; fn must stop the non-daemon threads the app started, or the
+    exit waits for them. When the app or its framework handles the signal too (uvicorn, hypercorn,
+    aiohttp, gunicorn...), it stops the app its own way and fn runs after it: from lifespan(),
+    shutdown_hook() or run_shutdown() if the app calls one, else when the interpreter exits.
+    Called off the main thread, it cannot set up a signal handler; fn then runs in those later
+    ways only."""
+    global _handler, _delivery_signal, _off_main, _at_exit_registered
     numbers = _signal_numbers(signals)
     _handler = fn
-    for number in numbers:
-        signal.signal(number, _on_signal)
-        _installed.add(number)
     _delivery_signal = numbers[0]
+    if threading.current_thread() is threading.main_thread():
+        _off_main = False
+        for number in numbers:
+            previous = signal.signal(number, _on_signal)
+            if previous is not _on_signal:
+                _previous[number] = previous
+            _installed.add(number)
+    else:
+        _off_main = True
+    if not _at_exit_registered:
+        _at_exit_registered = True
+        import atexit
+        atexit.register(_at_exit)
     if _channel.shutdown_message is not None:
-        _wake_main_thread()
+        _on_message(_channel.shutdown_message)
     return fn
 
 
 def _after_fork_in_child():
     # A forked child is not the app: it must neither share the parent's connection nor run the
     # parent's shutdown handler when the stop signal reaches the whole process group.
-    global _handler, _delivery_signal
+    global _handler, _delivery_signal, _claim, _done, _stop, _deadline, _first_deadline, _fallback, _exit_code, _off_main
     _channel.forget()
     for number in _installed:
         with contextlib.suppress(Exception):
             if signal.getsignal(number) is _on_signal:
                 signal.signal(number, signal.SIG_DFL)
     _installed.clear()
+    _previous.clear()
     _handler = None
     _delivery_signal = None
+    _off_main = False
+    _claim = threading.Lock()
+    _done = threading.Event()
+    _stop = None
+    _deadline = None
+    _first_deadline = None
+    _fallback = None
+    _exit_code = 0
 
 
 if hasattr(os, "register_at_fork"):
