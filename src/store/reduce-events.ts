@@ -137,8 +137,6 @@ const reduceEvent = (state: DashboardState, event: SupervisorEvent): DashboardSt
 		}
 		case 'devtui/quitting':
 			return {...state, quitting: {force: event.force || state.quitting !== undefined}};
-		case 'devtui/notice':
-			return mark(state, `ℹ ${event.message}`);
 		default:
 			return state;
 	}

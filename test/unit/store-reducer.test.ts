@@ -145,7 +145,7 @@ describe('the log buffer', () => {
 
 	it("shows a notice as one of devtui's own lines", () => {
 		const state = fold([{type: 'devtui/notice', message: 'django runserver runs its own reloader: devtui adds --noreload', at: T0}]);
-		expect(state.logs.entries.map(entry => [entry.stream, entry.text])).toEqual([['devtui', 'ℹ django runserver runs its own reloader: devtui adds --noreload']]);
+		expect(state.logs.entries.map(entry => [entry.stream, entry.text])).toEqual([['devtui', '» django runserver runs its own reloader: devtui adds --noreload']]);
 	});
 
 	it('cuts runaway lines and expands tabs', () => {
