@@ -90,7 +90,9 @@ export const createChangeBatcher = <T>({
 	};
 
 	const isLarge = () => keys.size >= LARGE_BATCH_FILES;
-	const isQuick = () => quick !== undefined && !quickDenied && items.length === 1 && quick.test(items[0]!) && quick.quietMs < debounceMs;
+	// One file, however many events it had (vim's write, then its fchmod): still a single save.
+	const single = () => (keyOf ? keys.size === 1 : items.length === 1);
+	const isQuick = () => quick !== undefined && !quickDenied && single() && items.every(item => quick.test(item)) && quick.quietMs < debounceMs;
 	const quietMs = () => {
 		if (isLarge()) return Math.max(debounceMs * (inBurst ? 2 : 1), LARGE_BATCH_QUIET_MS);
 		if (isQuick()) return quick!.quietMs;
@@ -118,10 +120,10 @@ export const createChangeBatcher = <T>({
 		}
 		const seen = generation;
 		const confirm = isQuick() ? quick!.confirm : undefined;
-		const single = items[0]!;
+		const first = items[0]!;
 		settle()
 			.catch(() => undefined)
-			.then(async () => (generation === seen && confirm ? confirm(single).catch(() => true) : true))
+			.then(async () => (generation === seen && confirm ? confirm(first).catch(() => true) : true))
 			.then(confirmed => {
 				if (generation !== seen) return;
 				if (confirmed) {

@@ -3,7 +3,7 @@
 // the batcher groups a save (or a burst of saves) into one batch, and coalescing reduces each
 // batch to one net change per file.
 
-import {existsSync} from 'node:fs';
+import {existsSync, readFileSync} from 'node:fs';
 import {stat} from 'node:fs/promises';
 import path from 'node:path';
 import {DEFAULT_DEBOUNCE_MS, type DevtuiOptions} from '../options.js';
@@ -18,6 +18,11 @@ import {createTreeSource} from './tree-source.js';
 
 /** How often a deleted watch root is looked for. */
 const ROOT_POLL_MS = 250;
+
+/** How long, how many files and how large: what the last batch's content is remembered for. */
+const REMEMBER_MS = 2000;
+const REMEMBER_FILES = 20;
+const REMEMBER_BYTES = 256 * 1024;
 
 /** A batch of one changed file (a save) closes after this much quiet, with the default debounce. */
 export const QUICK_QUIET_MS = 5;
@@ -129,10 +134,47 @@ export const watchFiles = ({
 			: {}),
 		onClose(events, firstChangeAt) {
 			if (closed) return;
+			const files = coalesceChanges(events);
+			rememberContents(files);
 			// A batch of temp files that came and went is empty: it changes nothing.
-			guarded('onBatch', () => onBatch(coalesceChanges(events), firstChangeAt));
+			guarded('onBatch', () => onBatch(files, firstChangeAt));
 		},
 	});
+
+	// An event that leaves a file as it was when its batch closed is no change: vim's save is a write,
+	// then an fchmod/setxattr a fsync later (up to ~10 ms), and the second event alone, after the
+	// quick window closed, would restart the app a second time for nothing. The content is read
+	// before the batch is handed on, so any instance started for it reads at least that content;
+	// a write after the read differs and counts. Small files of small batches only, for two seconds.
+	const contents = new Map<string, {content: Buffer; at: number}>();
+	const readSmall = (file: string): Buffer | undefined => {
+		try {
+			const content = readFileSync(file);
+			return content.length <= REMEMBER_BYTES ? content : undefined;
+		} catch {
+			return undefined;
+		}
+	};
+	const rememberContents = (files: readonly ChangedFile[]) => {
+		contents.clear();
+		if (files.length > REMEMBER_FILES) return;
+		for (const file of files) {
+			if (file.kind === 'removed') continue;
+			const absolute = path.resolve(options.cwd, file.path);
+			const content = readSmall(absolute);
+			if (content) contents.set(absolute, {content, at: Date.now()});
+		}
+	};
+	const unchangedSinceBatch = (file: string): boolean => {
+		const known = contents.get(file);
+		if (!known) return false;
+		contents.delete(file);
+		if (Date.now() - known.at > REMEMBER_MS) return false;
+		const now = readSmall(file);
+		if (!now?.equals(known.content)) return false;
+		contents.set(file, known);
+		return true;
+	};
 
 	const push = (change: ChangedFile) => {
 		batcher.push(change);
@@ -140,6 +182,7 @@ export const watchFiles = ({
 	};
 
 	const record = (file: string, kind: ChangedFile['kind']) => {
+		if (kind === 'changed' && unchangedSinceBatch(file)) return;
 		if (isGitignoreFile(file)) {
 			// It changes what is watched, not what the app runs: reload the rules, never restart.
 			rules.invalidate();

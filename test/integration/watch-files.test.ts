@@ -1,5 +1,5 @@
 import {spawn} from 'node:child_process';
-import {closeSync, mkdirSync, mkdtempSync, openSync, renameSync, rmSync, unlinkSync, writeFileSync, writeSync} from 'node:fs';
+import {chmodSync, closeSync, mkdirSync, mkdtempSync, openSync, renameSync, rmSync, unlinkSync, writeFileSync, writeSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
@@ -154,6 +154,23 @@ describe('watchFiles', () => {
 		write('sentinel.ts');
 		await batchWith('sentinel.ts');
 		expect(batches).toHaveLength(3);
+	});
+
+	it("an event that leaves a file as its batch saw it is no change (vim's fchmod after its write), and a real write after it is", async () => {
+		const {dir, write, at} = makeTree({'src/app.py': 'v1\n'});
+		const {batches, batchWith} = await startWatcher(dir, {debounceMs: 50});
+		write('src/app.py', 'v2\n');
+		await batchWith('src/app.py');
+		// What vim does after writing: the mode and the extended attributes, an fsync later.
+		chmodSync(at('src/app.py'), 0o644);
+		chmodSync(at('src/app.py'), 0o664);
+		writeFileSync(at('src/app.py'), 'v2\n');
+		write('sentinel.ts');
+		await batchWith('sentinel.ts');
+		expect(batches.map(batch => batch.files.map(file => file.path))).toEqual([['src/app.py'], ['sentinel.ts']]);
+		write('src/app.py', 'v3\n');
+		await waitFor(() => batches.length >= 3, {message: () => `the real write; ${JSON.stringify(batches.map(batch => batch.files))}`});
+		expect(batches[2]!.files).toEqual([{path: 'src/app.py', kind: 'changed'}]);
 	});
 
 	it('keeps a save in one batch when the writer pauses between truncating the file and writing it', async () => {
