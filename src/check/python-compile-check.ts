@@ -52,7 +52,7 @@ const isExecutableFile = (file: string): boolean => {
 	}
 };
 
-const onPath = (name: string, pathEnv: string | undefined): string | undefined => {
+export const onPath = (name: string, pathEnv: string | undefined): string | undefined => {
 	for (const directory of (pathEnv ?? '').split(path.delimiter)) {
 		if (directory === '') continue;
 		const candidate = path.join(directory, name);

@@ -1,9 +1,10 @@
 // Decides when each instance of the app is ready, and says so once per instance with `app/ready`.
-// Sources, first one wins: the client's `ready` message; a line of output matching --ready-pattern;
-// a TCP connect to --ready-port. With none configured and no client seen so far, the spawn itself
-// counts as ready, so apps that know nothing of devtui still get a timeline. Once any instance has
-// said hello the app uses a client, and every later instance waits for its own `ready`, even one
-// stopped before its client could connect.
+// Sources, first one wins: the client's `ready` message; sd_notify's READY=1; a line of output
+// matching --ready-pattern; a TCP connect to --ready-port. With none configured and no client seen
+// so far, the spawn itself counts as ready, so apps that know nothing of devtui still get a
+// timeline. Once any instance has said hello the app uses a client, and every later instance waits
+// for its own `ready`, even one stopped before its client could connect; once one has sent READY=1,
+// the same for READY=1.
 
 import net from 'node:net';
 import type {EventBus} from '../supervisor/event-bus.js';
@@ -14,6 +15,8 @@ const PORT_RETRY_MS = 25;
 export interface Readiness {
 	/** The current instance's client said `ready` (the control channel only forwards its messages). */
 	clientReady(): void;
+	/** The current instance sent sd_notify's READY=1; from then on every instance waits for its own. */
+	notifyReady(): void;
 	dispose(): void;
 }
 
@@ -39,6 +42,7 @@ export const trackReadiness = ({
 }): Readiness => {
 	let run: Run | undefined;
 	let usesClient = false;
+	let usesNotify = false;
 
 	const stopProbing = (target: Run) => {
 		clearTimeout(target.portTimer);
@@ -73,7 +77,7 @@ export const trackReadiness = ({
 				const current: Run = {pid: event.pid, restart: event.restart, spawnedAt: event.at, ready: false};
 				run = current;
 				if (port !== undefined) probePort(current, port);
-				else if (!pattern && !usesClient) markReady(current, 'spawn', event.at);
+				else if (!pattern && !usesClient && !usesNotify) markReady(current, 'spawn', event.at);
 				return;
 			}
 			case 'run/output':
@@ -97,6 +101,10 @@ export const trackReadiness = ({
 	return {
 		clientReady() {
 			if (run) markReady(run, 'client');
+		},
+		notifyReady() {
+			usesNotify = true;
+			if (run) markReady(run, 'notify');
 		},
 		dispose() {
 			unsubscribe();

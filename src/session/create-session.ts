@@ -13,6 +13,7 @@
 import {createCheckRunner} from '../check/check-runner.js';
 import {resolveCheckConfig} from '../check/check-config.js';
 import {startListening} from '../listen/listen-session.js';
+import {openNotifyChannel} from '../notify/notify-channel.js';
 import type {DevtuiOptions} from '../options.js';
 import {trackReadiness} from '../readiness/track-readiness.js';
 import {createStateKeeper} from '../state/state-keeper.js';
@@ -82,6 +83,9 @@ export const createSession = async (
 		throw error;
 	}
 
+	// sd_notify: its relay starts now (about 20 ms) and the first spawn waits for it in start().
+	const notify = openNotifyChannel(bus, {ready: () => readiness.notifyReady(), extend: ms => supervisor?.extendStop(ms)}, {env});
+
 	const stateKeeper = createStateKeeper({stateFile: options.stateFile, emit: event => bus.emit(event), displayRoot: options.cwd});
 	let rollbackTo: string | undefined;
 	const state: RunParticipant = {
@@ -129,7 +133,7 @@ export const createSession = async (
 	const feedback = createFeedbackDetector({bus, cwd: options.cwd});
 	const running = new Supervisor(
 		{...options, color, env: listening.appEnv(env), passStdout: passStdout && options.readyPattern === undefined},
-		{bus, checks, changeFilter: feedback, participants: [pythonPath, channel.participant, listening.participant, state, guard]},
+		{bus, checks, changeFilter: feedback, participants: [pythonPath, channel.participant, notify.participant, listening.participant, state, guard]},
 	);
 	supervisor = running;
 
@@ -144,6 +148,7 @@ export const createSession = async (
 			stopTimeline();
 			readiness.dispose();
 			await appChannel.close();
+			notify.close();
 			await stateKeeper.close();
 			watchdog.dispose();
 			listening.dispose();
@@ -160,6 +165,7 @@ export const createSession = async (
 		async start() {
 			listening.announce();
 			const startedAt = Date.now();
+			await notify.ready;
 			try {
 				await running.start();
 			} catch (error) {
