@@ -23,7 +23,7 @@ import {extendMs, NOTIFY_DATAGRAM_MAX, parseNotifyPayload, type NotifySender} fr
 
 export const NOTIFY_SOCKET_ENV = 'NOTIFY_SOCKET';
 
-/** The longest the first spawn waits for the relay to bind (it takes about 20 ms with /usr/bin/python3). */
+/** The longest `ready` waits for the relay to bind (it takes about 10 ms with /usr/bin/python3). */
 const RELAY_WAIT_MS = 250;
 /** Datagrams kept while an instance is being started, until its pid is known. */
 const MAX_QUEUED = 64;
@@ -35,11 +35,17 @@ export interface NotifyHandlers {
 	ready(): void;
 	/** It asks for more time before the force kill; the grant, if a stop is in progress. */
 	extend(ms: number): {grantedMs: number; deadline: number} | undefined;
+	/** The relay ended mid-session: no instance started from now on can send READY=1. */
+	lost(): void;
 }
 
 export interface NotifyChannel {
 	participant: RunParticipant;
-	/** Settles once the socket is bound or cannot be (at most 250 ms): the first spawn waits for it. */
+	/**
+	 * Settles once the socket is bound or cannot be (at most 250 ms). The session does not wait for
+	 * it: the first spawn must not be later for it, and an app that sends in the few ms before the
+	 * relay is bound is the first instance, which counts as ready at spawn anyway.
+	 */
 	ready: Promise<void>;
 	/** The socket's path while the relay runs, for --help's "asked" case and tests; undefined when none. */
 	readonly socketPath: string | undefined;
@@ -68,9 +74,11 @@ interface Queued {
 	payload?: Buffer;
 }
 
+type Verdict = 'instance' | 'late' | 'stranger';
+
 interface Instance {
 	app: AppProcess;
-	verdicts: Map<number, boolean>;
+	verdicts: Map<number, Verdict>;
 	status: string | undefined;
 	stoppingSaid: boolean;
 	lastDeadline: number | undefined;
@@ -90,16 +98,23 @@ export const openNotifyChannel = (
 	let failed = false;
 	const said = new Set<string>();
 
-	const problem = (kind: string, message: string) => {
+	// The message is built only the first time: a flood of strangers costs no /proc read for it.
+	const problem = (kind: string, message: () => string) => {
 		if (said.has(kind)) return;
 		said.add(kind);
-		bus.emit({type: 'channel/problem', channel: 'notify', message});
+		bus.emit({type: 'channel/problem', channel: 'notify', message: message()});
 	};
 
-	const belongs = (target: Instance, sender: NotifySender): boolean => {
+	// Judged once per sender and instance: a flood from one process costs a map lookup each.
+	const verdictOf = (target: Instance, sender: NotifySender): Verdict => {
 		let verdict = target.verdicts.get(sender.pid);
 		if (verdict === undefined) {
-			verdict = isInstanceSender(sender, target.app);
+			verdict = isInstanceSender(sender, target.app)
+				? 'instance'
+				: // The last instance's words still on their way after it was gone are late, not a stranger's.
+					previous && isInstanceSender(sender, previous.app)
+					? 'late'
+					: 'stranger';
 			if (target.verdicts.size >= MAX_VERDICTS) target.verdicts.clear();
 			target.verdicts.set(sender.pid, verdict);
 		}
@@ -109,28 +124,28 @@ export const openNotifyChannel = (
 	const handle = (line: Queued) => {
 		const current = instance;
 		if (!current) return;
-		if (!belongs(current, line.sender)) {
-			// The last instance's words still on their way after it was gone are late, not a stranger's.
-			if (previous && isInstanceSender(line.sender, previous.app)) return;
-			problem(
-				'stranger',
-				`ignored a datagram from pid ${line.sender.pid}${commandName(line.sender.pid)}, which is not one of the app's processes (said once)`,
-			);
+		const verdict = verdictOf(current, line.sender);
+		if (verdict !== 'instance') {
+			if (verdict === 'stranger') {
+				const {pid} = line.sender;
+				problem('stranger', () => `ignored a datagram from pid ${pid}${commandName(pid)}, which is not one of the app's processes (said once)`);
+			}
 			return;
 		}
 		if (line.kind === 'too-long' || !line.payload) {
-			problem('too-long', `ignored a datagram of ${NOTIFY_DATAGRAM_MAX} bytes or more (said once)`);
+			problem('too-long', () => `ignored a datagram of ${NOTIFY_DATAGRAM_MAX} bytes or more (said once)`);
 			return;
 		}
 		const parsed = parseNotifyPayload(line.payload);
 		if (!parsed.ok) {
-			problem(parsed.problem, `ignored a datagram that ${parsed.problem === 'not-text' ? 'is not UTF-8 text' : 'holds a NUL byte'} (said once)`);
+			const problemKind = parsed.problem;
+			problem(problemKind, () => `ignored a datagram that ${problemKind === 'not-text' ? 'is not UTF-8 text' : 'holds a NUL byte'} (said once)`);
 			return;
 		}
 		const message = parsed.message;
 		const pid = current.app.pid;
 		const [invalid] = message.invalid;
-		if (invalid !== undefined) problem('invalid', `ignored ${JSON.stringify(invalid.slice(0, 80))}: not an assignment devtui can read (said once)`);
+		if (invalid !== undefined) problem('invalid', () => `ignored ${JSON.stringify(invalid.slice(0, 80))}: not an assignment devtui can read (said once)`);
 		if (message.ready) handlers.ready();
 		if (message.status !== undefined) pendingStatus = message.status;
 		if (message.stopping && !current.stoppingSaid) {
@@ -166,7 +181,8 @@ export const openNotifyChannel = (
 		onBatchEnd: batchEnd,
 		onExit(why) {
 			failed = true;
-			problem('relay-exit', `the relay process ended (${why}): instances started from now on get no NOTIFY_SOCKET`);
+			handlers.lost();
+			problem('relay-exit', () => `the relay process ended (${why}): instances started from now on get no NOTIFY_SOCKET`);
 		},
 	};
 
@@ -201,8 +217,8 @@ export const openNotifyChannel = (
 				if (instance) previous = instance;
 				instance = undefined;
 				const {[NOTIFY_SOCKET_ENV]: _inherited, ...rest} = input.env;
-				// Set while the relay is still binding too: an app that boots in less time than Python
-				// starts is the rare case, and its sd_notify call fails quietly, as outside systemd.
+				// Set while the relay is still binding too: only an app that sends within ~10 ms of
+				// devtui's own start could miss it, and its sd_notify call then fails quietly.
 				return {...input, env: failed || !socketPath ? rest : {...rest, [NOTIFY_SOCKET_ENV]: socketPath}};
 			},
 			spawned(app) {

@@ -72,6 +72,13 @@ def relay(sock):
                 out.flush()
 
 signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+# Descriptors devtui itself inherited without close-on-exec must not be held open by the relay.
+for name in os.listdir("/proc/self/fd"):
+    if int(name) > 2:
+        try:
+            os.close(int(name))
+        except OSError:
+            pass
 try:
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM | socket.SOCK_CLOEXEC | socket.SOCK_NONBLOCK)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)

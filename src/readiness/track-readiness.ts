@@ -17,6 +17,8 @@ export interface Readiness {
 	clientReady(): void;
 	/** The current instance sent sd_notify's READY=1; from then on every instance waits for its own. */
 	notifyReady(): void;
+	/** NOTIFY_SOCKET is gone for good (its relay ended): later instances no longer wait for READY=1. */
+	notifyLost(): void;
 	dispose(): void;
 }
 
@@ -105,6 +107,9 @@ export const trackReadiness = ({
 		notifyReady() {
 			usesNotify = true;
 			if (run) markReady(run, 'notify');
+		},
+		notifyLost() {
+			usesNotify = false;
 		},
 		dispose() {
 			unsubscribe();

@@ -83,8 +83,12 @@ export const createSession = async (
 		throw error;
 	}
 
-	// sd_notify: its relay starts now (about 20 ms) and the first spawn waits for it in start().
-	const notify = openNotifyChannel(bus, {ready: () => readiness.notifyReady(), extend: ms => supervisor?.extendStop(ms)}, {env});
+	// sd_notify: its relay starts now and binds in about 10 ms, while the rest is built; nothing waits for it.
+	const notify = openNotifyChannel(
+		bus,
+		{ready: () => readiness.notifyReady(), extend: ms => supervisor?.extendStop(ms), lost: () => readiness.notifyLost()},
+		{env},
+	);
 
 	const stateKeeper = createStateKeeper({stateFile: options.stateFile, emit: event => bus.emit(event), displayRoot: options.cwd});
 	let rollbackTo: string | undefined;
@@ -165,7 +169,6 @@ export const createSession = async (
 		async start() {
 			listening.announce();
 			const startedAt = Date.now();
-			await notify.ready;
 			try {
 				await running.start();
 			} catch (error) {

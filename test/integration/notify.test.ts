@@ -155,11 +155,26 @@ describe('the environment', () => {
 		await waitFor(() => !alive(relay) && !existsSync(path.dirname(socketPath)), {timeout: 5000, message: 'the relay and its socket to be gone'});
 	});
 
+	it('if the relay dies, devtui says so once and later instances get no NOTIFY_SOCKET', async () => {
+		const devtui = await start(app);
+		const socketPath = await socketOf(devtui, 0);
+		// READY=1 was heard: from now on instances would wait for theirs.
+		await devtui.waitForEvent('app/status', event => event.status === 'serving restart 0');
+		process.kill(relayPidOf(socketPath)!, 'SIGKILL');
+		const problem = await devtui.waitForEvent('channel/problem', event => event.channel === 'notify');
+		expect(problem.message).toBe('the relay process ended (killed by SIGKILL): instances started from now on get no NOTIFY_SOCKET');
+		devtui.touch();
+		await devtui.completed(1);
+		expect(await socketOf(devtui, 1)).toBe('-');
+		// Not waiting for a READY=1 that can no longer arrive.
+		expect(devtui.of('app/ready').find(event => event.restart === 1)).toMatchObject({source: 'spawn'});
+	});
+
 	it('without a relay (here: not Linux) the app gets no NOTIFY_SOCKET, its inherited one removed, and nothing is said', async () => {
 		const bus = createEventBus();
 		const said: string[] = [];
 		bus.subscribe(event => said.push(event.type));
-		const channel = openNotifyChannel(bus, {ready: () => {}, extend: () => undefined}, {platform: 'darwin'});
+		const channel = openNotifyChannel(bus, {ready: () => {}, extend: () => undefined, lost: () => {}}, {platform: 'darwin'});
 		await channel.ready;
 		expect(channel.socketPath).toBeUndefined();
 		const input = channel.participant.spawnInput!({command: ['app'], cwd: '/', env: {NOTIFY_SOCKET: '/run/systemd/notify', KEEP: '1'}, onLines: () => {}}, 0);
@@ -201,7 +216,7 @@ describe('the shutdown', () => {
 		bus.subscribe(event => events.push(event));
 		const of = <T extends SupervisorEventType>(type: T) => events.filter(event => event.type === type) as unknown as Array<SupervisorEventOf<T>>;
 		let supervisor: Supervisor | undefined;
-		const channel = openNotifyChannel(bus, {ready: () => {}, extend: ms => supervisor?.extendStop(ms)});
+		const channel = openNotifyChannel(bus, {ready: () => {}, extend: ms => supervisor?.extendStop(ms), lost: () => {}});
 		await channel.ready;
 		supervisor = new Supervisor(
 			{

@@ -36,6 +36,18 @@ describe('readiness by sd_notify', () => {
 		readiness.dispose();
 	});
 
+	it('once NOTIFY_SOCKET is lost, later instances are ready at spawn again', () => {
+		const {ready, readiness, spawn} = setup();
+		spawn(100, 0);
+		readiness.notifyReady();
+		spawn(101, 1);
+		expect(ready).toHaveLength(1);
+		readiness.notifyLost();
+		spawn(102, 2);
+		expect(ready.slice(1)).toMatchObject([{pid: 102, source: 'spawn'}]);
+		readiness.dispose();
+	});
+
 	it('competes with --ready-pattern: the first source wins', () => {
 		const bus = createEventBus();
 		const ready: string[] = [];
