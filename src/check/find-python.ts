@@ -93,6 +93,7 @@ const firstExecutable = (candidates: Iterable<string>): string | undefined => {
 	return undefined;
 };
 
+
 /** A program as the app's spawn finds it (find-executable.ts): a path from cwd, or node_modules/.bin upward, then PATH. */
 const lookUpProgram = (program: string, cwd: string, pathEnv: string | undefined): string | undefined => {
 	if (program === '') return undefined;
@@ -100,7 +101,8 @@ const lookUpProgram = (program: string, cwd: string, pathEnv: string | undefined
 	return firstExecutable([...localBinDirectories(cwd), ...pathDirectories(pathEnv)].map(directory => path.resolve(cwd, directory, program)));
 };
 
-const onPath = (name: string, cwd: string, pathEnv: string | undefined): string | undefined =>
+/** The first executable `name` in the directories of a PATH value (relative ones from `cwd`). */
+export const onPath = (name: string, cwd: string, pathEnv: string | undefined): string | undefined =>
 	firstExecutable(pathDirectories(pathEnv).map(directory => path.resolve(cwd, directory, name)));
 
 // Enough for the longest shebang Linux accepts (256 bytes) plus pip's trampoline lines.

@@ -59,6 +59,10 @@ export const helpText = (): string => {
 		'Config: any option can also be set in devtui.config.json or under "devtui" in package.json,',
 		'  e.g. {"watch": ["src"], "ext": "py", "command": ["python3", "app.py"]}. The command line wins.',
 		'',
+		'The app gets NOTIFY_SOCKET, so apps that speak sd_notify (gunicorn, sdnotify, systemd-notify) report',
+		'  READY=1, STATUS= and EXTEND_TIMEOUT_USEC=. Linux only, and only when a python3 can relay it',
+		'  (/usr/bin/python3 or python3 on PATH); without one the app simply gets no NOTIFY_SOCKET.',
+		'',
 		'Keyboard shortcuts are shown in the dashboard.',
 	].join('\n');
 };

@@ -91,8 +91,12 @@ export const formatEvent = (event: SupervisorEvent): string | undefined => {
 			return `app asked for ${formatDuration(event.requestedMs)} more; deadline moved by ${formatDuration(event.grantedMs)}`;
 		case 'app/state-saved':
 			return undefined;
+		case 'app/status':
+			return event.status === '' ? undefined : `app status: ${event.status}`;
+		case 'app/stopping':
+			return undefined;
 		case 'channel/problem':
-			return `control channel: ${event.message}`;
+			return `${event.channel === 'notify' ? 'NOTIFY_SOCKET' : 'control channel'}: ${event.message}`;
 		case 'state/validated':
 			return `state saved: ${formatBytes(event.bytes)}, ${event.keys.length} keys${
 				event.changedKeys.length > 0 ? ` (changed: ${event.changedKeys.join(', ')})` : ''

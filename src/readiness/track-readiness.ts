@@ -3,7 +3,9 @@
 // exactly like every restart. The signs, in order:
 // - --ready-pattern / --ready-port when given: a line of output matching, a TCP connect accepted
 //   (the client's `ready` counts too; the first sign wins).
-// - Otherwise, once this instance's client said hello, its `ready` alone decides.
+// - Otherwise, once this instance's client said hello, its `ready` alone decides; once any
+//   instance sent sd_notify's READY=1, every later one waits for its own READY=1 (a gunicorn
+//   master binds its port before its workers have loaded the app). READY=1 counts whenever it comes.
 // - Otherwise the first TCP socket one of its processes listens on ('listening', seen in /proc),
 //   or, with --listen, the held socket once an app process is seen accepting on it (socket/taken
 //   via 'accepting'). Inheriting the held socket is not listening: its inode never counts.
@@ -67,6 +69,10 @@ export const procListeningProbe = (exclude: ReadonlySet<number>): ListeningProbe
 export interface Readiness {
 	/** The current instance's client said `ready` (the control channel only forwards its messages). */
 	clientReady(): void;
+	/** The current instance sent sd_notify's READY=1; from then on every instance waits for its own. */
+	notifyReady(): void;
+	/** The sd_notify relay is gone: no later instance can send READY=1, so none waits for it. */
+	notifyLost(): void;
 	dispose(): void;
 }
 
@@ -119,6 +125,7 @@ export const trackReadiness = ({
 }): Readiness => {
 	let run: Run | undefined;
 	let usesClient = false;
+	let usesNotify = false;
 	// Restart numbers whose client said hello: the control server accepts an instance's hello as soon
 	// as the spawn is under way, so it can come in before run/spawned.
 	const greeted = new Set<number>();
@@ -127,6 +134,7 @@ export const trackReadiness = ({
 	const waitedFor = (target: Run): ReadySource[] => {
 		if (configured) return [...(pattern ? (['pattern'] as const) : []), ...(port === undefined ? [] : (['port'] as const)), 'client'];
 		// Off Linux there is no /proc to see a listening socket in.
+		if (usesNotify) return ['notify', 'client'];
 		return target.hello || !hasProcfs ? ['client'] : ['listening', 'client'];
 	};
 
@@ -208,7 +216,7 @@ export const trackReadiness = ({
 				run = current;
 				current.unknownTimer = setTimeout(() => giveUp(current), policy.unknownAfterMs);
 				if (port !== undefined) probePort(current, port);
-				else if (!pattern && !hello && hasProcfs) current.poller = startPolling({look: () => look(current), since: event.at, policy: policy.poll});
+				else if (!pattern && !hello && !usesNotify && hasProcfs) current.poller = startPolling({look: () => look(current), since: event.at, policy: policy.poll});
 				return;
 			}
 			case 'run/output':
@@ -244,6 +252,13 @@ export const trackReadiness = ({
 	return {
 		clientReady() {
 			if (run) markReady(run, {source: 'client'}, Date.now());
+		},
+		notifyReady() {
+			usesNotify = true;
+			if (run) markReady(run, {source: 'notify'}, Date.now());
+		},
+		notifyLost() {
+			usesNotify = false;
 		},
 		dispose() {
 			unsubscribe();

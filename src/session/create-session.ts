@@ -15,6 +15,7 @@ import {createReloaderLineWatch} from '../frameworks/reloader-output.js';
 import {resolveCheckConfig} from '../check/check-config.js';
 import {createPythonChecker} from '../check/python-checker.js';
 import {startListening} from '../listen/listen-session.js';
+import {openNotifyChannel} from '../notify/notify-channel.js';
 import type {DevtuiOptions} from '../options.js';
 import {trackReadiness} from '../readiness/track-readiness.js';
 import {createStateKeeper} from '../state/state-keeper.js';
@@ -94,6 +95,13 @@ export const createSession = async (
 		throw error;
 	}
 
+	// sd_notify: its relay starts now and binds in about 10 ms, while the rest is built; nothing waits for it.
+	const notify = openNotifyChannel(
+		bus,
+		{ready: () => readiness.notifyReady(), extend: ms => supervisor?.extendStop(ms), lost: () => readiness.notifyLost()},
+		{env},
+	);
+
 	const stateKeeper = createStateKeeper({stateFile: options.stateFile, emit: event => bus.emit(event), displayRoot: options.cwd});
 	let rollbackTo: string | undefined;
 	const state: RunParticipant = {
@@ -145,7 +153,7 @@ export const createSession = async (
 	const feedback = createFeedbackDetector({bus, cwd: options.cwd});
 	const running = new Supervisor(
 		{...options, color, env: listening.appEnv(appEnv), passStdout: passStdout && options.readyPattern === undefined},
-		{bus, checks, changeFilter: feedback, participants: [pythonPath, channel.participant, listening.participant, state, guard]},
+		{bus, checks, changeFilter: feedback, participants: [pythonPath, channel.participant, notify.participant, listening.participant, state, guard]},
 	);
 	supervisor = running;
 
@@ -172,6 +180,7 @@ export const createSession = async (
 			stopTimeline();
 			readiness.dispose();
 			await appChannel.close();
+			notify.close();
 			await stateKeeper.close();
 			watchdog.dispose();
 			listening.dispose();

@@ -49,7 +49,7 @@ const reduceEvent = (state: DashboardState, event: SupervisorEvent): DashboardSt
 		case 'supervisor/error':
 			return {...state, notice: {level: 'error', text: event.message, at: event.at}};
 		case 'channel/problem':
-			return {...state, notice: {level: 'warn', text: `control channel: ${event.message}`, at: event.at}};
+			return {...state, notice: {level: 'warn', text: `${event.channel === 'notify' ? 'NOTIFY_SOCKET' : 'control channel'}: ${event.message}`, at: event.at}};
 		case 'watch/changed':
 			return {...state, batch: {files: event.files, at: event.firstChangeAt}};
 		case 'supervisor/state':

@@ -190,16 +190,24 @@ interface EventPayloads {
 	 * instance counts as started, readiness unknown; a sign seen later still gives `app/ready`.
 	 */
 	'app/readiness-unknown': {pid: number; restart: number; afterMs: number; waitedFor: ReadySource[]};
-	/** The app's own status line (sd_notify STATUS=). */
-	'app/status': {pid: number; status: string};
 	/** One of the app's own shutdown (or startup) phases began or ended. */
 	'app/phase': {pid: number; name: string; event: 'start' | 'end'; ok?: boolean; error?: string};
-	/** The app asked for more time before the force kill; `grantedMs` is after the cap. */
+	/**
+	 * The app asked for more time before the force kill (the client's `extend`, or sd_notify's
+	 * EXTEND_TIMEOUT_USEC); `grantedMs` is after the cap.
+	 */
 	'app/extend': {pid: number; requestedMs: number; grantedMs: number; deadline: number};
+	/** The app's own status line, sd_notify's STATUS= (empty: cleared). `pid` is the instance's, whichever of its processes sent it. */
+	'app/status': {pid: number; status: string};
+	/** The app said it is shutting down (sd_notify's STOPPING=1); once per instance. */
+	'app/stopping': {pid: number};
 	/** The app reported that it saved its state. */
 	'app/state-saved': {pid: number; path: string; bytes: number};
-	/** Something unusable arrived on the control channel; reported once per kind, then ignored. */
-	'channel/problem': {message: string};
+	/**
+	 * Something unusable arrived on the control channel, or on the NOTIFY_SOCKET (`channel: 'notify'`);
+	 * reported once per kind, then ignored.
+	 */
+	'channel/problem': {message: string; channel?: 'notify'};
 	/** The state file written during the last stop is valid and was snapshotted. */
 	'state/validated': {bytes: number; keys: string[]; changedKeys: string[]; snapshot: string; durationMs: number};
 	/** The state file is missing, stale, truncated or corrupt. */
