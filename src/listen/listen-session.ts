@@ -1,15 +1,19 @@
 // The --listen part of a session: hold the sockets, describe them to every instance (descriptors
-// and LISTEN_* variables, LISTEN_PID as the plan says), watch their backlog, and say when an
-// instance takes them: its client's `listening` message, or an app process seen accepting on them.
-// Without --listen it only keeps devtui's own LISTEN_* variables away from the app.
+// and LISTEN_* variables, LISTEN_PID as the plan says), watch their backlog, reset connections no
+// instance will take, and say when an instance takes them: its client's `listening` message, or an
+// app process seen accepting on them. Without --listen it only keeps devtui's own LISTEN_*
+// variables away from the app.
 
 import type {ListenAddress} from '../options.js';
 import type {EventBus} from '../supervisor/event-bus.js';
 import type {HeldSocket} from '../supervisor/events.js';
 import type {RunParticipant} from '../supervisor/run-participant.js';
+import {instanceProcessIds} from '../supervisor/process-table.js';
+import {drainInChild} from './drain-connections.js';
 import {holdSockets} from './hold-sockets.js';
 import type {ListenPlan} from './plan-listen.js';
 import {listenEnv, specsForFdNames, withListenPid, withoutListenEnv} from './socket-env.js';
+import {findAccepting, seesBlockedCalls} from './proc-accepting.js';
 import {watchAccepting} from './watch-accepting.js';
 import {watchBacklog} from './watch-backlog.js';
 
@@ -44,7 +48,16 @@ export const startListening = async (
 	}
 	const held = await holdSockets(addresses);
 	const inodes = held.inodes.filter((inode): inode is number => inode !== undefined);
-	const backlog = watchBacklog({bus, inodes});
+	const inodeSet = new Set(inodes);
+	const drainer = drainInChild(held.fds);
+	const backlog = watchBacklog({
+		bus,
+		inodes,
+		drainer,
+		// Only when /proc can show every way of accepting (a blocked accept/poll/select as well as an
+		// epoll set) and shows none, in any process of the instance.
+		provenIdle: pid => seesBlockedCalls() && findAccepting({pids: instanceProcessIds(pid), inodes: inodeSet})?.size === 0,
+	});
 	const watched = held.sockets.flatMap((socket, index) => {
 		const inode = held.inodes[index];
 		return inode === undefined ? [] : [{name: socket.name, inode}];
