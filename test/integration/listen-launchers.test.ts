@@ -153,6 +153,29 @@ listen(http.createServer((request, response) => response.end('npm ' + process.pi
 		await quitLeavesNothing(devtui);
 	});
 
+	it("tsx's command line is refused (its child gets no socket); node --import tsx serves on the held socket", {timeout: 60_000}, async () => {
+		const dir = tempDir('devtui-launch-');
+		symlinkSync(path.join(repoRoot, 'node_modules'), path.join(dir, 'node_modules'));
+		symlinkSync(repoRoot, path.join(dir, 'devtui'));
+		writeFileSync(
+			path.join(dir, 'index.ts'),
+			`import http from 'node:http';
+import {listen, ready} from './devtui/dist/src/client/index.js';
+const kind: string = 'ts';
+listen(http.createServer((request, response) => response.end(kind + ' ' + process.pid)), Number(process.env.PORT), () => ready());
+`,
+		);
+		const port = await freePort();
+		const refused = trackRun(runCli(['--listen', String(port), '--', 'tsx', 'index.ts'], {cwd: dir}));
+		expect((await refused.exit).code).toBe(2);
+		expect(refused.stderr[0]).toMatch(/tsx runs the app from a Node process.*devtui --listen \d+ -- node --import tsx index\.ts \(or drop --listen\)$/);
+		const devtui = startJson(['--listen', String(port), '--', process.execPath, '--import', 'tsx', 'index.ts'], {cwd: dir, env: {PORT: String(port)}});
+		const first = await devtui.waitForEvent('run/spawned');
+		await devtui.completed(0);
+		expect(await get(port)).toEqual({status: 200, body: `ts ${first.pid}`});
+		await quitLeavesNothing(devtui);
+	});
+
 	it('a Python app under sh -c: LISTEN_PID left unset (said once), the app below the shell takes the socket, on every instance', {timeout: 60_000}, async () => {
 		const dir = tempDir('devtui-launch-');
 		writeFileSync(
