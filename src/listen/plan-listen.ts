@@ -71,7 +71,8 @@ const nodeInTheWay = (command: readonly string[], view: CommandView | undefined)
 		if (view.program === 'tsx') return {name, instead: ['node', '--import', 'tsx', ...view.args.slice(name === 'tsx watch' ? 1 : 0)]};
 		return {name};
 	}
-	if (last < 0) return undefined;
+	// A Node launcher devtui did not look through (`corepack pnpm dev`, `npm exec ...`).
+	if (last < 0) return NODE_LAUNCHERS.has(view.program) ? {name: view.program} : undefined;
 	const name = view.via[last] ?? wrappers[last]!.program;
 	// What the launcher runs, as devtui would run it: the rest of the chain is still looked through.
 	const runs = wrappers[last]!.runs;

@@ -114,7 +114,8 @@ describe.each([
 		const byOldInstance = counts.errors.filter(({error, startedAt, at}) => error === 'ECONNRESET' && stopping.some(window => startedAt <= window.to && at >= window.from));
 		console.log(`[listen-launchers] ${server} --listen, sequential requests through 5 edits: ok=${counts.ok} errors=${counts.errors.length} (reset by the stopping instance: ${byOldInstance.length})`);
 		expect(counts.errors.filter(failure => !byOldInstance.includes(failure))).toEqual([]);
-		expect(byOldInstance.length).toBeLessThanOrEqual(2);
+		// At most the one connection an instance accepted as it stopped, per restart.
+		expect(byOldInstance.length).toBeLessThanOrEqual(5);
 		expect(counts.ok).toBeGreaterThan(5);
 		const spawned = devtui.of('run/spawned');
 		expect(spawned).toHaveLength(6);

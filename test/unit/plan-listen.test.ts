@@ -68,6 +68,7 @@ describe('behind a Node process', () => {
 	it('says what to do when the script cannot be read', () => {
 		expect(() => plan(['npm', 'run', 'complex'], {readFile})).toThrow(/npm runs the app from a Node process.*put the app's own command after --/);
 		expect(() => plan(['pnpm', 'dev'], {readFile: scripts({}), listen: at(8000, 9000)})).toThrow(/^--listen 8000 --listen 9000: pnpm runs the app/);
+		expect(() => plan(['corepack', 'pnpm', 'dev'])).toThrow(/^--listen 8000: corepack runs the app from a Node process/);
 	});
 });
 
