@@ -1,4 +1,5 @@
 import type {InnerReloader} from './frameworks/inner-reloader.js';
+import type {ListenPlan} from './listen/plan-listen.js';
 
 // The resolved, validated options that the core runs with. The CLI and the config files produce
 // this; nothing below the composition root parses flags or reads config files.
@@ -44,6 +45,8 @@ export interface DevtuiOptions {
 	readyPort: number | undefined;
 	/** Sockets devtui binds once and hands to every instance (systemd's LISTEN_FDS convention). */
 	listen: ListenAddress[];
+	/** Leave LISTEN_PID unset (`--no-listen-pid`): a launcher devtui cannot see into runs the app as its child. */
+	noListenPid: boolean;
 	/** A shell command run before the old app is stopped; a failure keeps the old app serving. */
 	check: string | undefined;
 	/** Compile changed .py files before stopping the app (a syntax error keeps the old app). */
@@ -54,6 +57,8 @@ export interface DevtuiOptions {
 	json: boolean;
 	/** A reloader inside the app (found from its command): what devtui does about it, said once. */
 	innerReloader?: InnerReloader;
+	/** With --listen: how the sockets reach the app through its command (its socket option is already in `command`). */
+	listenPlan?: Omit<ListenPlan, 'command'>;
 }
 
 export const DEFAULT_DEBOUNCE_MS = 50;

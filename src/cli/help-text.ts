@@ -23,6 +23,7 @@ const options: Array<[flags: string, description: string, fallback?: string]> = 
 	['    --ready-pattern <re>', 'ready when an output line matches', 'the client, or spawn'],
 	['    --ready-port <port>', 'ready when this localhost port accepts', 'the client, or spawn'],
 	['    --listen <[host:]port>', 'hold this socket and hand it to the app (repeatable)', 'off'],
+	['    --no-listen-pid', 'leave LISTEN_PID unset (a launcher runs the app)', 'set when it can be'],
 	['    --check <command>', 'run before stopping the app; a failure keeps it', 'off'],
 	['    --no-python-check', 'do not compile changed .py files before stopping', 'compile them'],
 	['    --no-tui', 'print event lines instead of the dashboard', 'dashboard on a TTY'],

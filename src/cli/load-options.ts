@@ -7,6 +7,7 @@ import {readFile, stat} from 'node:fs/promises';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {detectInnerReloader} from '../frameworks/inner-reloader.js';
+import {planListen} from '../listen/plan-listen.js';
 import type {DevtuiOptions} from '../options.js';
 import {findExecutable} from '../supervisor/find-executable.js';
 import {helpText} from './help-text.js';
@@ -107,10 +108,21 @@ export const loadOptions = async ({
 	await checkCommand(options.command[0]!, cwd, env['PATH']);
 	// A reloader inside the app is turned off where its framework allows it: an argument goes into
 	// the command here, the variables and the one-line notice are the session's (options.innerReloader).
-	const innerReloader = detectInnerReloader({command: options.command, env, readFile: name => readIfThere(path.join(cwd, name))});
-	if (!innerReloader) return {kind: 'run', options};
-	const command = innerReloader.action.kind === 'argument' ? innerReloader.action.command : options.command;
-	return {kind: 'run', options: {...options, command, innerReloader}};
+	const readFile = (name: string) => readIfThere(path.join(cwd, name));
+	const innerReloader = detectInnerReloader({command: options.command, env, readFile});
+	const command = innerReloader?.action.kind === 'argument' ? innerReloader.action.command : options.command;
+	// --listen: how the sockets reach the app (a usage error when they cannot); a server's own socket
+	// option goes into the command here, LISTEN_PID and the notices are the session's (options.listenPlan).
+	const listenPlan = options.listen.length > 0 ? planListen({command, listen: options.listen, noPid: options.noListenPid, readFile}) : undefined;
+	return {
+		kind: 'run',
+		options: {
+			...options,
+			command: listenPlan?.command ?? command,
+			...(innerReloader ? {innerReloader} : {}),
+			...(listenPlan ? {listenPlan: {setPid: listenPlan.setPid, notices: listenPlan.notices}} : {}),
+		},
+	};
 };
 
 const readIfThere = (file: string): string | undefined => {

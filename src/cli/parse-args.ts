@@ -133,6 +133,7 @@ const specs: OptionSpec[] = [
 			parsed.layer.listen = [...(parsed.layer.listen ?? []), listenAddress(value, flagSubject(flag))];
 		},
 	},
+	{names: ['--no-listen-pid'], takes: 'switch', apply: parsed => (parsed.layer.listenPid = false)},
 	{
 		names: ['--check'],
 		takes: 'value',

@@ -32,6 +32,7 @@ export interface OptionLayer {
 	readyPattern?: RegExp;
 	readyPort?: number;
 	listen?: ListenAddress[];
+	listenPid?: boolean;
 	check?: string | false;
 	pythonCheck?: boolean;
 	tui?: boolean;
@@ -154,6 +155,7 @@ const configKeys: Record<string, KeyReader> = {
 		if (list.length === 0) throw invalid(s, LISTEN, value);
 		return {listen: list.map(item => listenAddress(typeof item === 'number' ? String(item) : item, s))};
 	},
+	listenPid: (value, s) => ({listenPid: boolean(value, s)}),
 	check: (value, s) => ({check: value === false ? false : nonEmptyString(value, s, 'a shell command like "mypy src", or false')}),
 	pythonCheck: (value, s) => ({pythonCheck: boolean(value, s)}),
 	tui: (value, s) => ({tui: boolean(value, s)}),
@@ -276,6 +278,7 @@ export const resolveOptions = ({
 		readyPattern: merged.readyPattern,
 		readyPort: merged.readyPort,
 		listen: uniqueListen(merged.listen ?? []),
+		noListenPid: merged.listenPid === false,
 		check: merged.check === false ? undefined : merged.check,
 		pythonCheck: merged.pythonCheck ?? true,
 		// The dashboard needs a terminal, and --json owns stdout.

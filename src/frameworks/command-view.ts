@@ -1,5 +1,5 @@
 // What a command actually runs, seen through the wrappers people put in front of it: `env A=1`,
-// `sh -c '...'`, `npm run dev` (the script in package.json), `npx`, `uv run`, `poetry run`, and
+// `sh -c '...'` (and `exec` inside it), `npm run dev` (the script in package.json), `npx`, `uv run`, `poetry run`, and
 // a Python interpreter running a module (`-m flask`) or a script (`manage.py`). Pure: package.json
 // is read through the caller's `readFile`. Only simple shell text is looked into: one command,
 // words and quotes, no operators or expansions; anything else is left alone.
@@ -32,6 +32,15 @@ export interface CommandView {
 	appendVia: AppendVia;
 	/** The wrappers looked through, outermost first, for messages ("npm run dev"). */
 	via: string[];
+	/** The same wrappers as programs, for decisions that depend on what each one is (see Wrapper). */
+	wrappers: Wrapper[];
+}
+
+export interface Wrapper {
+	/** The wrapper's program: `npm`, `yarn`, `pnpm`, `npx`, `bunx`, `sh` (or another shell), `env`, `exec`, `uv`, `poetry`... */
+	program: string;
+	/** The words it runs, as the next step sees them (an npm script's words with the arguments forwarded to it). */
+	runs: string[];
 }
 
 export type ReadFile = (relativePath: string) => string | undefined;
@@ -125,20 +134,23 @@ const MAX_DEPTH = 4;
 
 /** Looks through the wrappers of `command`; undefined when there is nothing to look at. */
 export const viewCommand = (command: readonly string[], readFile: ReadFile = () => undefined): CommandView | undefined => {
-	const look = (words: readonly string[], env: Record<string, string>, appendVia: AppendVia, via: string[], depth: number): CommandView | undefined => {
+	const look = (words: readonly string[], env: Record<string, string>, appendVia: AppendVia, via: string[], wrappers: Wrapper[], depth: number): CommandView | undefined => {
 		if (depth > MAX_DEPTH) return undefined;
 		const assigned = takeAssignments(words);
 		const merged = {...env, ...assigned.env};
 		const [first, ...rest] = assigned.rest;
 		if (first === undefined) return undefined;
 		const name = path.basename(first);
-		const again = (next: readonly string[], how: AppendVia, wrapper: string) => look(next, merged, how, [...via, wrapper], depth + 1);
+		const again = (next: readonly string[], how: AppendVia, wrapper: string) =>
+			look(next, merged, how, [...via, wrapper], [...wrappers, {program: name, runs: [...next]}], depth + 1);
 
 		if (name === 'env') {
 			// `env -i`, `env -u NAME` and the like change more than a variable: leave them alone.
 			if (rest[0]?.startsWith('-')) return undefined;
 			return again(rest, appendVia, 'env');
 		}
+		// A shell's `exec` replaces the shell by the command, which keeps the shell's pid.
+		if (name === 'exec') return rest[0] === undefined || rest[0].startsWith('-') ? undefined : again(rest, appendVia, 'exec');
 		if (SHELLS.has(name) && rest[0] === '-c' && rest[1] !== undefined) {
 			const script = splitShellWords(rest[1]);
 			if (!script) return undefined;
@@ -170,24 +182,30 @@ export const viewCommand = (command: readonly string[], readFile: ReadFile = () 
 		}
 		if (PYTHON.test(name)) {
 			const target = pythonTarget(rest);
-			return target && {...target, env: merged, appendVia, via};
+			return target && {...target, env: merged, appendVia, via, wrappers};
 		}
-		return {program: name, args: rest, env: merged, appendVia, via};
+		return {program: name, args: rest, env: merged, appendVia, via, wrappers};
 	};
-	return look(command, {}, {kind: 'argv'}, [], 0);
+	return look(command, {}, {kind: 'argv'}, [], [], 0);
 };
 
-/** The original command with `arg` added where it reaches the program, or undefined where it cannot be. */
-export const appendArgument = (command: readonly string[], view: CommandView, arg: string): string[] | undefined => {
+/**
+ * The original command with `args` added where they reach the program, or undefined where they
+ * cannot be. In a `sh -c` script they are added as words: give only words the shell leaves alone.
+ */
+export const appendArguments = (command: readonly string[], view: CommandView, args: readonly string[]): string[] | undefined => {
 	const how = view.appendVia;
 	switch (how.kind) {
 		case 'argv':
-			return [...command, arg];
+			return [...command, ...args];
 		case 'script':
-			return command.map((word, index) => (index === how.index ? `${word} ${arg}` : word));
+			return command.map((word, index) => (index === how.index ? `${word} ${args.join(' ')}` : word));
 		case 'npm':
-			return how.hasSeparator ? [...command, arg] : [...command, '--', arg];
+			return how.hasSeparator ? [...command, ...args] : [...command, '--', ...args];
 		case 'none':
 			return undefined;
 	}
 };
+
+/** The original command with `arg` added where it reaches the program, or undefined where it cannot be. */
+export const appendArgument = (command: readonly string[], view: CommandView, arg: string): string[] | undefined => appendArguments(command, view, [arg]);

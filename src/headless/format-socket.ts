@@ -1,15 +1,12 @@
 // Headless lines for the --listen sockets. Waiting connections are normal during a restart, so
 // only their drain gets a line (how many waited, and for how long); an app that never takes the
-// socket gets one line saying so, with the fix.
+// socket gets one line saying so, with the fixes (src/listen/listen-advice.ts, shared with the dashboard).
 
 import type {SupervisorEvent} from '../supervisor/events.js';
 import {formatDuration} from '../format-duration.js';
+import {connections, describeNotTaken} from '../listen/listen-advice.js';
 
 type SocketEvent = Extract<SupervisorEvent, {type: 'socket/listening' | 'socket/taken' | 'socket/waiting' | 'socket/not-taken'}>;
-
-const connections = (count: number): string => `${count} connection${count === 1 ? '' : 's'}`;
-
-const FIX = "start the app directly (npm run and other launchers do not pass fd 3 on) and serve on the socket with devtui's listen helper (docs/protocol.md)";
 
 export const formatSocketEvent = (event: SocketEvent): string | undefined => {
 	switch (event.type) {
@@ -21,9 +18,6 @@ export const formatSocketEvent = (event: SocketEvent): string | undefined => {
 			if (event.waiting > 0 || !event.peak) return undefined;
 			return `${connections(event.peak)} waited up to ${formatDuration(event.waitedMs ?? 0)} in the backlog for the app`;
 		case 'socket/not-taken':
-			if (event.reason === 'bind-conflict') {
-				return `the app tried to bind the port devtui holds (EADDRINUSE): ${FIX}, or drop --listen`;
-			}
-			return `${connections(event.waiting ?? 0)} waited ${formatDuration(event.waitedMs ?? 0)} but pid ${event.pid} has not taken the held socket: ${FIX}`;
+			return describeNotTaken(event);
 	}
 };

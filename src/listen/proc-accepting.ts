@@ -65,6 +65,9 @@ const SYSCALLS: Partial<Record<NodeJS.Architecture, SyscallNumbers>> = {
 	arm64: {accept: [202, 242], poll: [], ppoll: [73], select: [72]},
 };
 
+/** Whether this machine's blocked calls can be read (else only epoll sets show accepting). */
+export const seesBlockedCalls = (arch: NodeJS.Architecture = process.arch): boolean => SYSCALLS[arch] !== undefined;
+
 export type Wait =
 	| {kind: 'accept'; fd: number}
 	| {kind: 'poll'; address: bigint; count: number}

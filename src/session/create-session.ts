@@ -63,7 +63,7 @@ export const createSession = async (
 	},
 ): Promise<Session> => {
 	// First, so that a port already in use fails before anything is started.
-	const listening = await startListening(options.listen, bus);
+	const listening = await startListening(options.listen, bus, options.listenPlan);
 	// A reloader inside the app is off where its framework allows (its argument is already in the command).
 	const {innerReloader} = options;
 	const appEnv = innerReloader?.action.kind === 'env' ? {...env, ...innerReloader.action.env} : env;

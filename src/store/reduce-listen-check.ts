@@ -2,6 +2,7 @@
 // after reduceEvent on every event, so it also sees the spawns and stops that reset what it keeps.
 // Pure: time comes from the event's `at`.
 
+import {describeNotTaken} from '../listen/listen-advice.js';
 import type {SupervisorEvent, SupervisorEventOf} from '../supervisor/events.js';
 import {appendLines, cleanLine} from './log-buffer.js';
 import type {CheckState, DashboardState, SocketState} from './state.js';
@@ -43,10 +44,7 @@ const failedLine = ({failure}: SupervisorEventOf<'check/failed'>): string => {
 	return `✗ check failed: ${failure.check}${interpreter} (${exitText(failure.exitCode, failure.signal)})${blamed}`;
 };
 
-const notTakenLine = (event: SupervisorEventOf<'socket/not-taken'>): string =>
-	event.reason === 'bind-conflict'
-		? `✗ pid ${event.pid} tried to bind the port devtui holds (EADDRINUSE): start the app directly and serve with devtui's listen helper`
-		: `✗ pid ${event.pid} has not taken the held socket (connections are waiting): start the app directly (npm run does not pass it on) and serve with devtui's listen helper`;
+const notTakenLine = (event: SupervisorEventOf<'socket/not-taken'>): string => `✗ ${describeNotTaken(event)}`;
 
 const foldCheck = (check: CheckState | undefined, event: SupervisorEvent): CheckState | undefined => {
 	switch (event.type) {

@@ -232,8 +232,10 @@ interface EventPayloads {
 	/**
 	 * The app did not take the held socket: connections waited at a ready instance ('waiting'), or
 	 * it died binding the held port itself ('bind-conflict', EADDRINUSE in its last output).
+	 * `resetting`: devtui now resets connections on the held sockets, until a stop or a new instance
+	 * begins or this one takes them, so that clients fail at once instead of waiting for nothing.
 	 */
-	'socket/not-taken': {pid: number; reason: 'waiting' | 'bind-conflict'; waiting?: number; waitedMs?: number};
+	'socket/not-taken': {pid: number; reason: 'waiting' | 'bind-conflict'; waiting?: number; waitedMs?: number; resetting?: boolean};
 	/** Pre-restart checks began on these files (every change since the running app started). */
 	'check/started': {
 		checks: string[];

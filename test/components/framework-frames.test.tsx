@@ -12,6 +12,7 @@ import type {DashboardState} from '../../src/store/state.js';
 import {createStore} from '../../src/store/store.js';
 import {STATES, type StateName} from '../fixtures/states.js';
 import {renderAt, type Rendered} from '../helpers/render.js';
+import {LISTEN_FIXES} from '../../src/listen/listen-advice.js';
 
 const idle: DashboardCommands = {restart() {}, togglePostpone() {}, forceKill() {}, quit() {}, listSnapshots() {}, loadSnapshot() {}};
 
@@ -81,7 +82,7 @@ describe('the dashboard at 120x40', () => {
 
 describe('what these frames must show', () => {
 	it("devtui's own advice, whole at any width", () => {
-		const advice = "✗ pid 28249 tried to bind the port devtui holds (EADDRINUSE): start the app directly and serve with devtui's listen helper";
+		const advice = `✗ pid 28249 tried to bind the port devtui holds (EADDRINUSE): ${LISTEN_FIXES}, or drop --listen`;
 		for (const [columns, rows] of [[120, 40], [80, 24], [60, 20]] as const) {
 			const frame = frameOf('bindConflict', columns, rows);
 			checkFits(frame, columns, rows);

@@ -147,7 +147,8 @@ describe('keys on the dashboard', () => {
 		expect(view.frame()).toContain('lines cut');
 		expect(view.frame()).toContain('     indented with a tab, and a very long line that goes on past the edge of an…');
 		expect(view.frame()).not.toContain('80 column terminal');
-		expect(view.frame()).toContain('   helper');
+		// The last row of devtui's advice, wrapped, not cut.
+		expect(view.frame()).toContain("   fd://3); run the app's own command after --, not a launcher");
 		await view.press('w');
 		expect(view.frame()).toContain('     80 column terminal to show where it is cut');
 	});

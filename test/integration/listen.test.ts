@@ -107,17 +107,22 @@ describe('devtui --listen', () => {
 		expect(drained.waitedMs).toBeGreaterThan(0);
 	});
 
-	it('says so when the app binds the held port itself behind a launcher (EADDRINUSE)', {timeout: 60_000}, async () => {
+	it('says so when the app binds the held port itself behind a launcher devtui cannot see into (EADDRINUSE); --no-listen-pid fixes it', {timeout: 60_000}, async () => {
 		const dir = tempDir('devtui-listen-');
 		const port = await freePort();
-		// sh forks node instead of exec'ing it, as npm run does: LISTEN_PID is sh's pid, not the app's.
-		const devtui = startJson(['--listen', String(port), '--', 'sh', '-c', `"${process.execPath}" "${app}"; exit $?`], {
-			cwd: dir,
-			env: {PORT: String(port)},
-		});
+		// A script forks node instead of exec'ing it, and devtui cannot read it: LISTEN_PID is the script's pid.
+		const script = path.join(dir, 'run.sh');
+		writeFileSync(script, `#!/bin/sh\n"${process.execPath}" "${app}"\nexit $?\n`, {mode: 0o755});
+		const devtui = startJson(['--listen', String(port), '--', script], {cwd: dir, env: {PORT: String(port)}});
 		const notTaken = await devtui.waitForEvent('socket/not-taken');
-		expect(notTaken.reason).toBe('bind-conflict');
+		expect(notTaken).toMatchObject({reason: 'bind-conflict', resetting: true});
 		expect(devtui.output().join('\n')).toMatch(new RegExp(`port ${port} is held for pid \\d+, not this process`));
+
+		const other = await freePort();
+		const fixed = startJson(['--listen', String(other), '--no-listen-pid', '--', script], {cwd: dir, env: {PORT: String(other)}});
+		const {pid} = await fixed.waitForEvent('socket/taken');
+		// The app below the script took it.
+		expect(pid).not.toBe(fixed.of('run/spawned')[0]!.pid);
 	});
 
 	it('says so when a ready app leaves connections waiting on the held socket', {timeout: 60_000}, async () => {

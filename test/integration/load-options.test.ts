@@ -262,3 +262,28 @@ describe('an app with a reloader of its own', () => {
 		expect(loaded.kind === 'run' && loaded.options.innerReloader).toBeUndefined();
 	});
 });
+
+describe('--listen and the command', () => {
+	it('adds uvicorn --fd 3 after the reloader check, and hands the plan to the session', async () => {
+		const cwd = await project({'package.json': {scripts: {dev: 'uvicorn main:app'}}});
+		const options = await run(['--listen', '8000', '--', 'sh', '-c', 'uvicorn main:app'], cwd);
+		expect(options.command).toEqual(['sh', '-c', 'uvicorn main:app --fd 3']);
+		expect(options.listenPlan?.setPid).toBe(false);
+		expect(options.listenPlan?.notices).toHaveLength(2);
+	});
+
+	it('refuses npm run with --listen before anything starts, naming the command to run', async () => {
+		const cwd = await project({'package.json': {scripts: {dev: 'node server.js'}}});
+		expect(await failure(['--listen', '8000', '--', 'npm', 'run', 'dev'], cwd, {env: {PATH: process.env.PATH ?? ''}})).toMatch(
+			/^--listen 8000: npm run dev runs the app from a Node process.*devtui --listen 8000 -- node server\.js \(or drop --listen\)$/,
+		);
+	});
+
+	it('leaves LISTEN_PID unset when told to, from the command line or the config', async () => {
+		const cwd = await project({'devtui.config.json': {listenPid: false}});
+		expect((await run(['--listen', '8000', '--', 'sh', '-c', 'exec true'], cwd)).listenPlan).toEqual({setPid: false, notices: []});
+		expect((await run(['--listen', '8000', '--no-listen-pid', '--', 'true'], await project())).listenPlan).toEqual({setPid: false, notices: []});
+		expect((await run(['--listen', '8000', '--', 'true'], await project())).listenPlan).toEqual({setPid: true, notices: []});
+		expect((await run(['--', 'true'], await project())).listenPlan).toBeUndefined();
+	});
+});

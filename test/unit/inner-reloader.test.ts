@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {appendArgument, splitShellWords, viewCommand} from '../../src/frameworks/command-view.js';
+import {appendArgument, appendArguments, splitShellWords, viewCommand} from '../../src/frameworks/command-view.js';
 import {detectInnerReloader} from '../../src/frameworks/inner-reloader.js';
 import {createReloaderLineWatch, matchReloaderLine} from '../../src/frameworks/reloader-output.js';
 
@@ -24,6 +24,7 @@ describe('viewCommand', () => {
 		[['npx', '--yes', 'nodemon', 'server.js'], 'nodemon', ['server.js']],
 		[['uv', 'run', 'uvicorn', 'main:app', '--reload'], 'uvicorn', ['main:app', '--reload']],
 		[['poetry', 'run', 'python', 'manage.py', 'runserver'], 'manage.py', ['runserver']],
+		[['sh', '-c', 'exec python3 manage.py runserver'], 'manage.py', ['runserver']],
 	])('sees %j as %s %j', (command, program, args) => {
 		expect(viewCommand(command)).toMatchObject({program, args});
 	});
@@ -37,6 +38,19 @@ describe('viewCommand', () => {
 		});
 		expect(viewCommand(['npm', 'start'], readFile)).toMatchObject({program: 'node', args: ['--watch', 'server.js']});
 		expect(viewCommand(['yarn', 'dev'], readFile)).toMatchObject({program: 'manage.py', appendVia: {kind: 'none'}});
+	});
+
+	it('names each wrapper by its program, with the words it runs', () => {
+		const readFile = packageJson({dev: "sh -c 'exec node server.js'"});
+		expect(viewCommand(['npm', 'run', 'dev', '--', '-v'], readFile)?.wrappers).toEqual([
+			{program: 'npm', runs: ['sh', '-c', 'exec node server.js', '-v']},
+			{program: 'sh', runs: ['exec', 'node', 'server.js']},
+			{program: 'exec', runs: ['node', 'server.js']},
+		]);
+		expect(viewCommand(['env', 'A=1', 'uv', 'run', 'flask', 'run'])?.wrappers.map(wrapper => wrapper.program)).toEqual(['env', 'uv']);
+		expect(viewCommand(['node', 'server.js'])?.wrappers).toEqual([]);
+		// `exec -a name` changes more than the process image: left alone.
+		expect(viewCommand(['sh', '-c', 'exec -a x node server.js'])).toBeUndefined();
 	});
 
 	it('sets the variables a script assigns before its command', () => {
@@ -70,6 +84,14 @@ describe('viewCommand', () => {
 		expect(append(['npm', 'run', 'dev', '--', '8001'])).toEqual(['npm', 'run', 'dev', '--', '8001', '--noreload']);
 		expect(append(['sh', '-c', 'python3 manage.py runserver', 'name'])).toBeUndefined();
 		expect(append(['yarn', 'dev'])).toBeUndefined();
+	});
+
+	it('appends several words the same way', () => {
+		const readFile = packageJson({dev: 'uvicorn main:app'});
+		const append = (command: string[]) => appendArguments(command, viewCommand(command, readFile)!, ['--fd', '3']);
+		expect(append(['uvicorn', 'main:app'])).toEqual(['uvicorn', 'main:app', '--fd', '3']);
+		expect(append(['sh', '-c', 'uvicorn main:app'])).toEqual(['sh', '-c', 'uvicorn main:app --fd 3']);
+		expect(append(['npm', 'run', 'dev'])).toEqual(['npm', 'run', 'dev', '--', '--fd', '3']);
 	});
 });
 

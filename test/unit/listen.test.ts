@@ -6,6 +6,7 @@ import {describe, expect, it} from 'vitest';
 import {parseListenEnv, pickSocket} from '../../src/client/inherited-sockets.js';
 import {formatEvent} from '../../src/headless/format-event.js';
 import {parseListenQueues} from '../../src/listen/accept-queue.js';
+import {LISTEN_FIXES} from '../../src/listen/listen-advice.js';
 import {fdName, listenEnv, specsForFdNames, withListenPid, withoutListenEnv} from '../../src/listen/socket-env.js';
 import {watchBacklog} from '../../src/listen/watch-backlog.js';
 import {parseAppMessage} from '../../src/protocol/parse-message.js';
@@ -90,20 +91,31 @@ describe('headless socket lines', () => {
 		expect(formatEvent({type: 'socket/taken', at, pid: 6, restart: 1, names: ['8000'], via: 'client'})).toBeUndefined();
 		expect(formatEvent({type: 'socket/waiting', at, waiting: 2})).toBeUndefined();
 		expect(formatEvent({type: 'socket/waiting', at, waiting: 0, peak: 2, waitedMs: 180})).toBe('2 connections waited up to 180 ms in the backlog for the app');
-		expect(formatEvent({type: 'socket/not-taken', at, pid: 5, reason: 'waiting', waiting: 1, waitedMs: 2100})).toMatch(
-			/^1 connection waited 2\.10 s but pid 5 has not taken the held socket: start the app directly/,
+		expect(formatEvent({type: 'socket/not-taken', at, pid: 5, reason: 'waiting', waiting: 1, waitedMs: 2100})).toBe(
+			`1 connection waited 2.10 s but pid 5 has not taken the held socket: ${LISTEN_FIXES}`,
 		);
-		expect(formatEvent({type: 'socket/not-taken', at, pid: 5, reason: 'bind-conflict'})).toMatch(/EADDRINUSE.*or drop --listen$/);
+		expect(formatEvent({type: 'socket/not-taken', at, pid: 5, reason: 'waiting', waiting: 2, waitedMs: 2100, resetting: true})).toMatch(
+			/^2 connections waited 2\.10 s but pid 5 has not taken the held socket; devtui now resets connections to it until an instance takes it: serve on/,
+		);
+		expect(formatEvent({type: 'socket/not-taken', at, pid: 5, reason: 'bind-conflict'})).toBe(
+			`pid 5 tried to bind the port devtui holds (EADDRINUSE): ${LISTEN_FIXES}, or drop --listen`,
+		);
+		expect(formatEvent({type: 'socket/not-taken', at, pid: 5, reason: 'bind-conflict', resetting: true})).toMatch(/or drop --listen; until a change restarts it, devtui resets connections to the held port$/);
+		// The real fixes, by name.
+		for (const fix of ["devtui's listen helper", 'uvicorn --fd 3', 'hypercorn --bind fd://3', 'gunicorn started directly (it takes LISTEN_FDS', "run the app's own command after --"]) {
+			expect(LISTEN_FIXES).toContain(fix);
+		}
 	});
 });
 
 describe('the backlog watcher', () => {
 	const policy = {fastMs: 5, slowMs: 20, notTakenMs: 60};
-	const setup = (counts: () => number) => {
+	const setup = (counts: () => number, {idle = false} = {}) => {
 		const bus = createEventBus();
 		const events: SupervisorEvent[] = [];
 		bus.subscribe(event => events.push(event));
 		let reads = 0;
+		const drains: string[] = [];
 		const watcher = watchBacklog({
 			bus,
 			inodes: [1],
@@ -112,8 +124,10 @@ describe('the backlog watcher', () => {
 				reads++;
 				return counts();
 			},
+			drainer: {start: () => drains.push('start'), stop: () => drains.push('stop')},
+			provenIdle: () => idle,
 		});
-		return {bus, events, watcher, reads: () => reads, of: (type: string) => events.filter(event => event.type === type)};
+		return {bus, events, watcher, drains, reads: () => reads, of: (type: string) => events.filter(event => event.type === type)};
 	};
 
 	it('reports waiting connections and their drain, then stops sampling once the app accepts', async () => {
@@ -144,10 +158,82 @@ describe('the backlog watcher', () => {
 		watcher.dispose();
 	});
 
-	it('names a crash on EADDRINUSE as a bind conflict', () => {
-		const {bus, watcher, of} = setup(() => 0);
+	it('names a crash on EADDRINUSE as a bind conflict, and resets connections until the next instance', () => {
+		const {bus, watcher, of, drains} = setup(() => 0);
+		bus.emit({type: 'run/spawned', pid: 12, restart: 0, command: ['x'], spawnMs: 1});
 		bus.emit({type: 'run/crashed', pid: 12, code: 1, signal: null, uptimeMs: 5, stderrTail: ['Error: listen EADDRINUSE: address already in use 127.0.0.1:8000']});
-		expect(of('socket/not-taken')).toMatchObject([{pid: 12, reason: 'bind-conflict'}]);
+		expect(of('socket/not-taken')).toMatchObject([{pid: 12, reason: 'bind-conflict', resetting: true}]);
+		expect(drains).toEqual(['start']);
+		bus.emit({type: 'run/spawned', pid: 13, restart: 1, command: ['x'], spawnMs: 1});
+		expect(drains).toEqual(['start', 'stop']);
+		watcher.dispose();
+	});
+
+	it.each([
+		["Error: That port is already in use."],
+		["[2026-12-04 18:05:49 +0000] [11306] [ERROR] Connection in use: ('127.0.0.1', 8000)"],
+		["ERROR:    [Errno 98] error while attempting to bind on address ('127.0.0.1', 8000): address already in use"],
+	])('reads %j as a bind conflict (Django, gunicorn, uvicorn)', line => {
+		const {bus, watcher, of} = setup(() => 0);
+		bus.emit({type: 'run/crashed', pid: 12, code: 1, signal: null, uptimeMs: 5, stderrTail: [line]});
+		expect(of('socket/not-taken')).toHaveLength(1);
+		watcher.dispose();
+	});
+
+	it('leaves the connections of an ordinary crash waiting for the fix', () => {
+		const {bus, watcher, of, drains} = setup(() => 1);
+		bus.emit({type: 'run/crashed', pid: 12, code: 1, signal: null, uptimeMs: 5, stderrTail: ['SyntaxError: invalid syntax']});
+		expect(of('socket/not-taken')).toEqual([]);
+		expect(drains).toEqual([]);
+		watcher.dispose();
+	});
+
+	it('resets connections an up instance leaves waiting once /proc shows it accepts on none, until a stop begins', async () => {
+		let count = 1;
+		const {bus, watcher, of, drains} = setup(() => count, {idle: true});
+		bus.emit({type: 'run/spawned', pid: 11, restart: 0, command: ['x'], spawnMs: 1});
+		bus.emit({type: 'app/readiness-unknown', pid: 11, restart: 0, afterMs: 10_000, waitedFor: ['listening']});
+		expect(await waitFor(() => of('socket/not-taken')[0])).toMatchObject({pid: 11, reason: 'waiting', resetting: true});
+		expect(drains).toEqual(['start']);
+		// devtui's own resets empty the queue: no "waited in the backlog" drain, and the app is not taken for accepting.
+		count = 0;
+		await waitFor(() => of('socket/waiting').some(event => (event as {waiting: number}).waiting === 0));
+		expect(of('socket/waiting').filter(event => (event as {peak?: number}).peak !== undefined)).toEqual([]);
+		bus.emit({type: 'run/stop-requested', pid: 11, reason: 'change', files: []});
+		expect(drains).toEqual(['start', 'stop']);
+		watcher.dispose();
+	});
+
+	it('stops resetting when the instance takes the socket, whichever of its processes says so', async () => {
+		const {bus, watcher, of, drains} = setup(() => 1, {idle: true});
+		bus.emit({type: 'run/spawned', pid: 11, restart: 3, command: ['x'], spawnMs: 1});
+		bus.emit({type: 'app/ready', pid: 11, restart: 3, source: 'listening', bootMs: 1});
+		await waitFor(() => of('socket/not-taken')[0]);
+		bus.emit({type: 'socket/taken', pid: 14, restart: 3, names: ['8000'], via: 'client'});
+		expect(drains).toEqual(['start', 'stop']);
+		watcher.dispose();
+	});
+
+	it('resets nothing without proof from /proc that the instance accepts on none', async () => {
+		const {bus, watcher, of, drains} = setup(() => 1);
+		bus.emit({type: 'run/spawned', pid: 11, restart: 0, command: ['x'], spawnMs: 1});
+		bus.emit({type: 'app/ready', pid: 11, restart: 0, source: 'client', bootMs: 1});
+		expect(await waitFor(() => of('socket/not-taken')[0])).toMatchObject({resetting: false});
+		expect(drains).toEqual([]);
+		watcher.dispose();
+	});
+
+	it('counts a queue that gets shorter as the app accepting (a slow app is not reset)', async () => {
+		let count = 3;
+		const {bus, watcher, of, drains} = setup(() => count, {idle: true});
+		bus.emit({type: 'run/spawned', pid: 11, restart: 0, command: ['x'], spawnMs: 1});
+		bus.emit({type: 'app/ready', pid: 11, restart: 0, source: 'listening', bootMs: 1});
+		await waitFor(() => of('socket/waiting').length === 1);
+		count = 2;
+		await waitFor(() => of('socket/waiting').length === 2);
+		await new Promise(resolve => setTimeout(resolve, 150));
+		expect(of('socket/not-taken')).toEqual([]);
+		expect(drains).toEqual([]);
 		watcher.dispose();
 	});
 });

@@ -158,6 +158,7 @@ describe('parseArgs: --poll and --restart-arg', () => {
 describe('parseArgs: switches', () => {
 	it('sets booleans', () => {
 		expect(parseArgs(['--restart-on-crash', '--no-tui', '--json']).layer).toEqual({restartOnCrash: true, tui: false, json: true});
+		expect(parseArgs(['--no-listen-pid']).layer).toEqual({listenPid: false});
 	});
 
 	it.each([['--json=1'], ['--no-tui=true'], ['--restart-on-crash='], ['--help=yes'], ['-v=1']])('rejects a value on %s', arg => {

@@ -57,6 +57,7 @@ describe('resolveOptions', () => {
 			readyPattern: undefined,
 			readyPort: undefined,
 			listen: [],
+			noListenPid: false,
 			check: undefined,
 			pythonCheck: true,
 			tui: true,
