@@ -3,7 +3,9 @@
 // exactly like every restart. The signs, in order:
 // - --ready-pattern / --ready-port when given: a line of output matching, a TCP connect accepted
 //   (the client's `ready` counts too; the first sign wins).
-// - Otherwise, once this instance's client said hello, its `ready` alone decides; once any
+// - Otherwise, once this instance's client said hello, its `ready` decides, and a listening port
+//   counts only if no `ready` came within the client's grace (an app may use the client for its
+//   state alone, and never call `ready`); the boot time is still when the port was seen. Once any
 //   instance sent sd_notify's READY=1, every later one waits for its own READY=1 (a gunicorn
 //   master binds its port before its workers have loaded the app). READY=1 counts whenever it comes.
 // - Otherwise the first TCP socket one of its processes listens on ('listening', seen in /proc),
@@ -135,7 +137,7 @@ export const trackReadiness = ({
 		if (configured) return [...(pattern ? (['pattern'] as const) : []), ...(port === undefined ? [] : (['port'] as const)), 'client'];
 		// Off Linux there is no /proc to see a listening socket in.
 		if (usesNotify) return ['notify', 'client'];
-		return target.hello || !hasProcfs ? ['client'] : ['listening', 'client'];
+		return !hasProcfs ? ['client'] : ['listening', 'client'];
 	};
 
 	const stopLooking = (target: Run) => {
@@ -167,17 +169,17 @@ export const trackReadiness = ({
 
 	// A listening socket (or the held one, accepted on) was seen: it decides unless a hello comes first.
 	const sighted = (target: Run, sighting: Sighting) => {
-		if (configured || target.hello || target.ready || target.sighting) return;
+		if (configured || target.ready || target.sighting) return;
 		target.sighting = sighting;
 		target.poller?.stop();
 		target.poller = undefined;
-		const grace = usesClient ? policy.clientGraceMs : policy.helloGraceMs;
+		const grace = target.hello || usesClient ? policy.clientGraceMs : policy.helloGraceMs;
 		const {at, ...readiness} = sighting;
 		target.graceTimer = setTimeout(() => markReady(target, readiness, at), Math.max(0, at + grace - Date.now()));
 	};
 
 	const look = (target: Run): boolean => {
-		if (target !== run || target.ready || target.exited || target.sighting || target.hello) return true;
+		if (target !== run || target.ready || target.exited || target.sighting) return true;
 		const found = probe(target.pid, target.unknown);
 		// The instance is gone (its exit event follows), or there is nothing to look in.
 		if (found === undefined) return true;
@@ -216,7 +218,7 @@ export const trackReadiness = ({
 				run = current;
 				current.unknownTimer = setTimeout(() => giveUp(current), policy.unknownAfterMs);
 				if (port !== undefined) probePort(current, port);
-				else if (!pattern && !hello && !usesNotify && hasProcfs) current.poller = startPolling({look: () => look(current), since: event.at, policy: policy.poll});
+				else if (!pattern && !usesNotify && hasProcfs) current.poller = startPolling({look: () => look(current), since: event.at, policy: policy.poll});
 				return;
 			}
 			case 'run/output':
@@ -230,7 +232,14 @@ export const trackReadiness = ({
 				greeted.add(event.restart);
 				if (run && event.restart === run.restart && !run.ready) {
 					run.hello = true;
-					if (!configured) stopLooking(run);
+					// A port already seen waits the client's longer grace for its `ready`.
+					const sighting = run.sighting;
+					if (sighting && !configured) {
+						clearTimeout(run.graceTimer);
+						const target = run;
+						const {at, ...readiness} = sighting;
+						run.graceTimer = setTimeout(() => markReady(target, readiness, at), Math.max(0, at + policy.clientGraceMs - Date.now()));
+					}
 				}
 				return;
 			case 'socket/taken': {

@@ -155,17 +155,24 @@ describe('readiness without a pattern, port or client', () => {
 });
 
 describe('readiness with a client', () => {
-	it("waits for this instance's ready once it said hello, whatever listens", async () => {
+	it("once it said hello, this instance's ready decides if it comes within the client's grace after the port opened", async () => {
 		const run = setup({opensAt: () => 100});
 		run.spawn(0);
 		await vi.advanceTimersByTimeAsync(50);
 		run.emit({type: 'app/hello', pid: 10, restart: 0, client: 'devtui-node/0.1.0'});
-		const looks = run.looks();
-		await vi.advanceTimersByTimeAsync(2000);
-		expect(run.looks()).toBe(looks);
+		await vi.advanceTimersByTimeAsync(DEFAULT_READINESS_POLICY.clientGraceMs - 100);
 		expect(run.of('app/ready')).toEqual([]);
 		run.readiness.clientReady();
-		expect(run.of('app/ready')).toEqual([expect.objectContaining({source: 'client', bootMs: 2050})]);
+		expect(run.of('app/ready')).toEqual([expect.objectContaining({source: 'client'})]);
+	});
+
+	it('an app that uses its client only for state (no ready) is ready by its port, with the boot time the port opened', async () => {
+		const run = setup({opensAt: () => 100});
+		run.spawn(0);
+		run.emit({type: 'app/hello', pid: 10, restart: 0, client: 'devtui-python/0.1.0'});
+		await vi.advanceTimersByTimeAsync(100 + DEFAULT_READINESS_POLICY.clientGraceMs + 100);
+		expect(run.of('app/ready')).toEqual([expect.objectContaining({source: 'listening', port: 8000})]);
+		expect(run.of('app/ready')[0]!.bootMs).toBeLessThan(200);
 	});
 
 	it('lets a hello that arrives just after the port opened decide (the first start of a Node client app)', async () => {
@@ -183,9 +190,11 @@ describe('readiness with a client', () => {
 		const run = setup({opensAt: () => 0});
 		run.emit({type: 'app/hello', pid: 10, restart: 0, client: 'devtui-python/0.1.0'});
 		run.spawn(0);
-		await vi.advanceTimersByTimeAsync(1000);
-		expect(run.looks()).toBe(0);
+		// The port is open at once, but the hello came first: the client's grace applies.
+		await vi.advanceTimersByTimeAsync(DEFAULT_READINESS_POLICY.clientGraceMs - 100);
 		expect(run.of('app/ready')).toEqual([]);
+		run.readiness.clientReady();
+		expect(run.of('app/ready')).toEqual([expect.objectContaining({source: 'client'})]);
 	});
 
 	it('waits longer for a hello after an earlier instance had a client, then counts the port', async () => {
@@ -204,12 +213,12 @@ describe('readiness with a client', () => {
 		expect(ready!.bootMs).toBeLessThanOrEqual(10);
 	});
 
-	it('says readiness is unknown when a client said hello but never ready', async () => {
-		const run = setup({opensAt: () => 0});
+	it('says readiness is unknown when a client said hello but never ready, and nothing listens', async () => {
+		const run = setup({opensAt: () => undefined});
 		run.spawn(0);
 		run.emit({type: 'app/hello', pid: 10, restart: 0, client: 'devtui-python/0.1.0'});
 		await vi.advanceTimersByTimeAsync(DEFAULT_READINESS_POLICY.unknownAfterMs);
-		expect(run.of('app/readiness-unknown')).toEqual([expect.objectContaining({waitedFor: ['client']})]);
+		expect(run.of('app/readiness-unknown')).toEqual([expect.objectContaining({waitedFor: ['listening', 'client']})]);
 		run.readiness.clientReady();
 		expect(run.of('app/ready')).toEqual([expect.objectContaining({source: 'client', late: true})]);
 	});
