@@ -10,7 +10,7 @@ export const defaultPreviewWorkerUrl = (): URL => workerUrl('state-preview-worke
 // A missing state file (an app without the client, or before its first save) is the usual case
 // when the dashboard opens. It is answered here, in the worker's words, so the worker thread (about
 // 10 MB of memory for as long as devtui runs) starts only once there is a file to parse.
-const isMissing = async (file: string): Promise<boolean> => {
+export const isMissing = async (file: string): Promise<boolean> => {
 	try {
 		await stat(file);
 		return false;

@@ -3,22 +3,12 @@
 // rules have fast tests with a fake child (watchexec's TestChild) beside the real-process ones.
 
 import {spawnApp, type AppProcess, type SpawnAppInput} from './spawn-app.js';
-import {stopProcess, type StopControl, type StopResult} from './stop-process.js';
+import {stopProcess, type StopResult} from './stop-process.js';
 import {findStrays, isGone} from './wait-for-gone.js';
-import type {EventInput} from './events.js';
 
 export type SpawnInput = SpawnAppInput;
 
-export interface StopInput {
-	app: AppProcess;
-	signal: NodeJS.Signals;
-	timeoutMs: number;
-	control: StopControl;
-	emit: (event: EventInput) => void;
-	/** Runs right before the signal (the control channel's `shutdown` message goes out here). */
-	beforeSignal?: (deadline: number) => void;
-	now?: () => number;
-}
+export type StopInput = Parameters<typeof stopProcess>[0];
 
 export interface ProcessOps {
 	/** Rejects with a SpawnError when the command cannot start at all. */

@@ -3,22 +3,13 @@
 // A missing file is no error but "no state": most apps never save any, and the dashboard gives
 // the state pane room only for an app that has state.
 
-import {stat} from 'node:fs/promises';
+import {isMissing} from '../state/state-preview.js';
 import type {StatePreviewSource} from '../state/state-preview-types.js';
 import type {EventBus} from '../supervisor/event-bus.js';
 import type {DashboardStore} from '../store/store.js';
 
 const RELOAD_ON = new Set(['state/validated', 'state/invalid', 'state/restored']);
 
-const isMissing = async (file: string): Promise<boolean> => {
-	try {
-		await stat(file);
-		return false;
-	} catch (error) {
-		const code = (error as NodeJS.ErrnoException).code;
-		return code === 'ENOENT' || code === 'ENOTDIR';
-	}
-};
 
 export const connectPreview = ({
 	bus,
