@@ -57,6 +57,11 @@ export interface DevtuiOptions {
 	json: boolean;
 	/** A reloader inside the app (found from its command): what devtui does about it, said once. */
 	innerReloader?: InnerReloader;
+	/**
+	 * --warm: start the next instance's interpreter ahead of time and hand it "go" at the restart
+	 * (src/warm/). 'no-preload': the interpreter only, no third-party modules imported ahead.
+	 */
+	warm: 'off' | 'on' | 'no-preload';
 	/** With --listen: how the sockets reach the app through its command (its socket option is already in `command`). */
 	listenPlan?: Omit<ListenPlan, 'command'>;
 }

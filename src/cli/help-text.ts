@@ -26,6 +26,7 @@ const options: Array<[flags: string, description: string, fallback?: string]> = 
 	['    --no-listen-pid', 'leave LISTEN_PID unset (a launcher runs the app)', 'set when it can be'],
 	['    --check <command>', 'run before stopping the app; a failure keeps it', 'off'],
 	['    --no-python-check', 'do not compile changed .py files before stopping', 'compile them'],
+	['    --warm[=no-preload]', 'start the next node/python ahead, restart into it', 'off'],
 	['    --no-tui', 'print event lines instead of the dashboard', 'dashboard on a TTY'],
 	['    --json', 'print events as NDJSON (implies --no-tui)', 'off'],
 	['-h, --help', 'show this help'],

@@ -19,6 +19,7 @@ import {
 	SIGNAL,
 	signalName,
 	tcpPort,
+	warmMode,
 } from './resolve-options.js';
 import {closestMatch} from './closest-match.js';
 import {UsageError} from '../usage-error.js';
@@ -142,6 +143,12 @@ const specs: OptionSpec[] = [
 	},
 	{names: ['--no-check'], takes: 'switch', apply: parsed => (parsed.layer.check = false)},
 	{names: ['--no-python-check'], takes: 'switch', apply: parsed => (parsed.layer.pythonCheck = false)},
+	{
+		// Only `--warm=no-preload` takes a value, so `--warm app.py` leaves app.py alone.
+		names: ['--warm'],
+		takes: 'optional',
+		apply: (parsed, value, flag) => (parsed.layer.warm = warmMode(value ?? true, flagSubject(flag))),
+	},
 	{names: ['--no-tui'], takes: 'switch', apply: parsed => (parsed.layer.tui = false)},
 	{names: ['--json'], takes: 'switch', apply: parsed => (parsed.layer.json = true)},
 	{names: ['-h', '--help'], takes: 'switch', apply: parsed => (parsed.help = true)},

@@ -37,6 +37,7 @@ export interface OptionLayer {
 	pythonCheck?: boolean;
 	tui?: boolean;
 	json?: boolean;
+	warm?: 'on' | 'no-preload' | false;
 }
 
 /**
@@ -160,6 +161,17 @@ const configKeys: Record<string, KeyReader> = {
 	pythonCheck: (value, s) => ({pythonCheck: boolean(value, s)}),
 	tui: (value, s) => ({tui: boolean(value, s)}),
 	json: (value, s) => ({json: boolean(value, s)}),
+	warm: (value, s) => ({warm: warmMode(value, s)}),
+};
+
+export const WARM = 'true, false or "no-preload"';
+
+/** --warm's value: true (or nothing) is on, "no-preload" is the interpreter only. */
+export const warmMode = (value: unknown, subject: Subject): 'on' | 'no-preload' | false => {
+	if (value === true || value === undefined) return 'on';
+	if (value === false) return false;
+	if (value === 'no-preload') return 'no-preload';
+	throw invalid(subject, WARM, value);
 };
 
 export const READY_PATTERN = 'a regular expression, e.g. "listening on"';
@@ -284,5 +296,6 @@ export const resolveOptions = ({
 		// The dashboard needs a terminal, and --json owns stdout.
 		tui: (merged.tui ?? true) && stdoutIsTTY && !json,
 		json,
+		warm: merged.warm === undefined || merged.warm === false ? 'off' : merged.warm,
 	};
 };

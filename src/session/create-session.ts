@@ -26,6 +26,10 @@ import {startWatchdog} from '../supervisor/watchdog.js';
 import {foldTimeline, initialTimelineState} from '../timeline/restart-timeline.js';
 import {createFeedbackDetector} from '../watcher/feedback-detector.js';
 import {watchFiles, type FileWatcher} from '../watcher/watch-files.js';
+import {createIgnoreRules} from '../watcher/ignore-rules.js';
+import {planWarm} from '../warm/plan-warm.js';
+import {createWarmStarter, type WarmStarter} from '../warm/warm-starter.js';
+import {realProcesses} from '../supervisor/process-ops.js';
 import {openAppChannel} from './app-channel.js';
 import {pythonPathWithClient} from './python-path.js';
 
@@ -151,9 +155,31 @@ export const createSession = async (
 		...(pythonChecker ? {python: pythonChecker} : {}),
 	});
 	const feedback = createFeedbackDetector({bus, cwd: options.cwd});
-	const running = new Supervisor(
+	// --warm: the next instance's interpreter parked ahead of time, behind the supervisor's spawn seam.
+	// DEVTUI_TEST_WARM=1 is the test suite's switch: every session runs warm unless it was asked not to.
+	const warmMode = options.warm === 'off' && env['DEVTUI_TEST_WARM'] === '1' ? 'on' : options.warm;
+	const warmPlan = warmMode === 'off' ? undefined : planWarm(options.command);
+	let warm: WarmStarter | undefined;
+	if (warmPlan && warmPlan.kind !== 'unsupported') {
+		const rules = createIgnoreRules({cwd: options.cwd, roots: options.watch, ignore: options.ignore, stateFile: options.stateFile});
+		warm = createWarmStarter({
+			plan: warmPlan,
+			bus,
+			nextInput: () => running.nextInstanceInput(),
+			tree: {roots: options.watch, isIgnored: (file, isDirectory) => rules.isIgnored(file, isDirectory)},
+			preload: warmMode !== 'no-preload',
+			processes: realProcesses,
+		});
+	}
+	const running: Supervisor = new Supervisor(
 		{...options, color, env: listening.appEnv(appEnv), passStdout: passStdout && options.readyPattern === undefined},
-		{bus, checks, changeFilter: feedback, participants: [pythonPath, channel.participant, notify.participant, listening.participant, state, guard]},
+		{
+			bus,
+			checks,
+			changeFilter: feedback,
+			participants: [pythonPath, channel.participant, notify.participant, listening.participant, state, guard],
+			...(warm ? {processes: warm.processes} : {}),
+		},
 	);
 	supervisor = running;
 
@@ -172,6 +198,7 @@ export const createSession = async (
 	let released: Promise<void> | undefined;
 	const release = () =>
 		(released ??= (async () => {
+			await warm?.dispose();
 			checks.dispose();
 			pythonChecker?.dispose();
 			await watcher?.close();
@@ -197,6 +224,7 @@ export const createSession = async (
 		async start() {
 			listening.announce();
 			if (innerReloader) bus.emit({type: 'devtui/notice', message: innerReloader.message});
+			if (warmPlan?.kind === 'unsupported') bus.emit({type: 'devtui/notice', message: `--warm does nothing here: ${warmPlan.reason}`});
 			const startedAt = Date.now();
 			try {
 				await running.start();

@@ -144,7 +144,15 @@ interface EventPayloads {
 	/** Something went wrong that devtui survives (reported once, never a crash). */
 	'supervisor/error': {message: string};
 	/** The app's process was started. `restart` is 0 for the first start. */
-	'run/spawned': {pid: number; restart: number; command: string[]; spawnMs: number; changeToSpawnMs?: number};
+	'run/spawned': {
+		pid: number;
+		restart: number;
+		command: string[];
+		spawnMs: number;
+		changeToSpawnMs?: number;
+		/** --warm: a parked interpreter got "go" (spawnMs is then the go); unset for a cold start. */
+		warm?: {parkedMs: number; preloaded: number};
+	};
 	/** The app's command could not be started at all. */
 	'run/spawn-failed': {restart: number; command: string[]; message: string};
 	/** A stop began. */

@@ -3,6 +3,7 @@
 // the group, never just the pid it started.
 
 import {once} from 'node:events';
+import type {Duplex} from 'node:stream';
 import {execa} from 'execa';
 import {findExecutable} from './find-executable.js';
 import {createLineSplitter} from './line-splitter.js';
@@ -38,6 +39,18 @@ export interface AppProcess {
 	marker: string | undefined;
 	/** The app's start time in clock ticks since boot (0 where /proc is missing). */
 	startTime: number;
+	/** The --warm pipe (see src/warm/): set only for a process spawned with `warmPipe`. */
+	warmPipe?: Duplex;
+	/** Set when the instance was started warm: a parked interpreter that got "go" (see src/warm/). */
+	warm?: WarmStart;
+}
+
+/** How a warm instance was started: what it had loaded while parked. */
+export interface WarmStart {
+	/** How long it waited, parked, before "go". */
+	parkedMs: number;
+	/** Modules it had preloaded (Python; 0 for Node). */
+	preloaded: number;
 }
 
 export interface SpawnAppInput {
@@ -61,6 +74,11 @@ export interface SpawnAppInput {
 	 * copies the stream loses nothing by handing it over, and the app sees the real terminal.
 	 */
 	passStdout?: boolean;
+	/**
+	 * One more descriptor, after the listen ones, a duplex pipe to devtui (--warm: the parked
+	 * interpreter waits on it for "go"). Its number is 3 + listenFds.length.
+	 */
+	warmPipe?: boolean;
 }
 
 export class SpawnError extends Error {
@@ -101,6 +119,7 @@ export const spawnApp = async ({
 	passStdout = false,
 	wrap,
 	verifyProgram = false,
+	warmPipe = false,
 }: SpawnAppInput): Promise<AppProcess> => {
 	if (!command[0]) throw new SpawnError('no command to run', undefined);
 	if (verifyProgram) await checkProgram(command[0], cwd, env);
@@ -112,7 +131,7 @@ export const spawnApp = async ({
 		detached: true,
 		// Node marks its own descriptors close-on-exec; only those listed here reach the app. execa
 		// passes any descriptor number through to child_process, though its types name only 3 to 9.
-		stdio: ['ignore', passStdout ? 'inherit' : 'pipe', 'pipe', ...(listenFds as readonly number[] as ReadonlyArray<3>)],
+		stdio: ['ignore', passStdout ? 'inherit' : 'pipe', 'pipe', ...(listenFds as readonly number[] as ReadonlyArray<3>), ...(warmPipe ? (['pipe'] as const) : [])],
 		buffer: false,
 		reject: false,
 		preferLocal: true,
@@ -175,6 +194,7 @@ export const spawnApp = async ({
 		},
 		marker: env[INSTANCE_ENV],
 		startTime: readProcess(pid)?.startTime ?? 0,
+		...(warmPipe ? {warmPipe: child.stdio[3 + listenFds.length] as Duplex} : {}),
 	};
 	void app.exited.then(() => {
 		app.strays.stop();

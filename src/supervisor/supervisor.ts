@@ -547,14 +547,16 @@ export class Supervisor {
 		return backoff.delayMs;
 	}
 
-	// Returns the error when the command could not be started at all.
-	private async startNext(): Promise<SpawnError | undefined> {
-		const {taken, rest} = takeForStart(this.pending);
-		this.update(rest);
-		if (rest.held) this.emitHeld();
-		const restart = this.starts;
-		this.run = {kind: 'starting', restart};
-		this.publish();
+	/**
+	 * What the next instance would be started with if it started now: the participants are pure, so
+	 * --warm asks ahead of time and parks an interpreter with it (src/warm/). The one who spawns still
+	 * asks again at the start and hands the answer to `processes.spawn`, which decides.
+	 */
+	nextInstanceInput(): SpawnInput {
+		return this.inputFor(this.starts);
+	}
+
+	private inputFor(restart: number): SpawnInput {
 		const base: SpawnInput = {
 			command: commandFor(this.options.command, restart, this.options.restartArg),
 			cwd: this.options.cwd,
@@ -566,7 +568,18 @@ export class Supervisor {
 			now: this.now,
 			...(this.options.passStdout ? {passStdout: true} : {}),
 		};
-		const input = this.participants.reduce((next, participant) => participant.spawnInput?.(next, restart) ?? next, base);
+		return this.participants.reduce((next, participant) => participant.spawnInput?.(next, restart) ?? next, base);
+	}
+
+	// Returns the error when the command could not be started at all.
+	private async startNext(): Promise<SpawnError | undefined> {
+		const {taken, rest} = takeForStart(this.pending);
+		this.update(rest);
+		if (rest.held) this.emitHeld();
+		const restart = this.starts;
+		this.run = {kind: 'starting', restart};
+		this.publish();
+		const input = this.inputFor(restart);
 		for (const participant of this.participants) participant.starting?.(restart);
 		const startedAt = this.now();
 		let app: AppProcess;
@@ -593,6 +606,7 @@ export class Supervisor {
 			restart,
 			command: input.command,
 			spawnMs: this.now() - startedAt,
+			...(app.warm ? {warm: app.warm} : {}),
 			...(taken.firstChangeAt === undefined ? {} : {changeToSpawnMs: this.now() - taken.firstChangeAt}),
 		});
 		this.publish();

@@ -62,6 +62,7 @@ describe('resolveOptions', () => {
 			pythonCheck: true,
 			tui: true,
 			json: false,
+			warm: 'off',
 		} satisfies DevtuiOptions);
 	});
 

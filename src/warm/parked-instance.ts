@@ -1,0 +1,133 @@
+// One parked interpreter: spawned with the next instance's command (through the hook or launcher)
+// and a pipe to devtui, it waits before loading any of the app's code. Until "go" its output is
+// held back and it is nobody's app: no event names it. `go` hands it over as the instance; `discard`
+// kills it (it has run nothing of the app, so there is nothing to stop gracefully).
+
+import type {ProcessOps, SpawnInput} from '../supervisor/process-ops.js';
+import type {AppProcess} from '../supervisor/spawn-app.js';
+import type {OutputStream} from '../supervisor/events.js';
+import {encodeGo, encodePark, parseReply, type FileStamp, type GoMessage, type LauncherReply, type ParkMessage} from './warm-messages.js';
+
+export const WARM_FD_ENV = 'DEVTUI_WARM_FD';
+
+/** The most output lines held back from a parked interpreter (a preload that warns). */
+const MAX_HELD_LINES = 200;
+
+export interface ParkedInstance {
+	/** The input it was parked for (the next instance's, as it was then). */
+	input: SpawnInput;
+	app: AppProcess;
+	parkedAt: number;
+	/** Python: the launcher's answer, once it has preloaded (undefined until then, and for Node). */
+	readonly reply: LauncherReply | undefined;
+	/** Settles with the launcher's answer, or undefined if it exits without one. */
+	replied: Promise<LauncherReply | undefined>;
+	/** Whether it still waits for go (alive, not failed, not used). */
+	readonly usable: boolean;
+	/** The files it has loaded, to check at go (empty for Node, which loads nothing while parked). */
+	readonly stamps: readonly FileStamp[];
+	/** Hands it over: the environment applied, its output now the instance's. */
+	go(message: GoMessage, onLines: SpawnInput['onLines'], now: number): AppProcess;
+	/** Kills it, if it is still parked. */
+	discard(): Promise<void>;
+}
+
+export const parkInstance = async ({
+	processes,
+	input,
+	command,
+	park,
+	now,
+}: {
+	processes: ProcessOps;
+	input: SpawnInput;
+	/** The parked command: the app's, with the hook or launcher in it. */
+	command: string[];
+	/** Python: what to preload; undefined for Node (the hook reads only `go`). */
+	park: ParkMessage | undefined;
+	now: () => number;
+}): Promise<ParkedInstance> => {
+	let target: SpawnInput['onLines'] | undefined;
+	const held: Array<[OutputStream, string[], number]> = [];
+	const onLines = (stream: OutputStream, lines: string[], pid: number) => {
+		if (target) return target(stream, lines, pid);
+		if (held.length < MAX_HELD_LINES) held.push([stream, lines, pid]);
+	};
+	const app = await processes.spawn({
+		...input,
+		command,
+		env: {...input.env, [WARM_FD_ENV]: String(3 + (input.listenFds?.length ?? 0))},
+		onLines,
+		warmPipe: true,
+		// The first start already looked the program up; a parked one must never be a usage error.
+		verifyProgram: false,
+	});
+	const pipe = app.warmPipe!;
+	pipe.on('error', () => {});
+	let reply: LauncherReply | undefined;
+	let used = false;
+	let gone = false;
+	const replied = new Promise<LauncherReply | undefined>(resolve => {
+		let rest = '';
+		pipe.setEncoding('utf8');
+		pipe.on('data', (chunk: string) => {
+			const lines = (rest + chunk).split('\n');
+			rest = lines.pop() ?? '';
+			for (const line of lines) {
+				const parsed = parseReply(line);
+				if (parsed && !reply) {
+					reply = parsed;
+					resolve(parsed);
+				}
+			}
+		});
+		pipe.once('close', () => resolve(reply));
+		void app.exited.then(() => resolve(reply));
+	});
+	void app.exited.then(() => {
+		gone = true;
+	});
+	if (park) pipe.write(encodePark(park));
+	const parkedAt = now();
+	return {
+		input,
+		app,
+		parkedAt,
+		get reply() {
+			return reply;
+		},
+		replied,
+		get usable() {
+			return !used && !gone && app.exit === undefined && reply?.kind !== 'failed';
+		},
+		get stamps() {
+			return reply?.kind === 'parked' ? reply.files : [];
+		},
+		go(message, lines, at) {
+			used = true;
+			pipe.write(encodeGo(message));
+			// The launcher closes its end at go; devtui's end only ever reads its answer.
+			pipe.end();
+			target = lines;
+			for (const [stream, heldLines, pid] of held.splice(0)) lines(stream, heldLines, pid);
+			app.startedAt = at;
+			app.warm = {parkedMs: Math.max(0, at - parkedAt), preloaded: reply?.kind === 'parked' ? reply.preloaded : 0};
+			delete app.warmPipe;
+			return app;
+		},
+		async discard() {
+			if (used) return;
+			used = true;
+			pipe.destroy();
+			if (app.exit === undefined) {
+				try {
+					process.kill(-app.pgid, 'SIGKILL');
+				} catch {
+					// Already gone.
+				}
+			}
+			await app.exited;
+			app.strays.stop();
+		},
+	};
+};
