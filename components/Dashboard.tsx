@@ -114,6 +114,7 @@ export const Dashboard = ({layout}: {layout: Layout}) => {
 				pid={state.pid}
 				uptimeMs={uptimeMs(state)}
 				restart={state.restart}
+				warm={state.warm !== undefined}
 				watchPaths={state.watchPaths}
 				watchReady={state.watchReady}
 				polling={state.polling}

@@ -17,6 +17,8 @@ export interface HeaderProps {
 	pid?: number;
 	uptimeMs?: number;
 	restart: number;
+	/** --warm is on: marked in the facts. */
+	warm?: boolean;
 	watchPaths: string[];
 	polling: boolean;
 	/** False until the watcher has scanned its paths. */
@@ -36,8 +38,9 @@ const cut = (text: string, columns: number): string => {
 	return chars.length <= columns ? text : `${chars.slice(0, Math.max(0, columns - 1)).join('')}…`;
 };
 
-export const Header = ({status, detail, command, pid, uptimeMs, restart, watchPaths, polling, watchReady = true, socket, message, width}: HeaderProps) => {
+export const Header = ({status, detail, command, pid, uptimeMs, restart, warm = false, watchPaths, polling, watchReady = true, socket, message, width}: HeaderProps) => {
 	const facts = [
+		warm ? 'warm' : undefined,
 		pid === undefined ? undefined : `pid ${pid}`,
 		uptimeMs === undefined ? undefined : `up ${formatCoarseSpan(uptimeMs)}`,
 		restart === 0 ? 'no restarts' : `${restart} ${restart === 1 ? 'restart' : 'restarts'}`,

@@ -109,6 +109,10 @@ export const formatEvent = (event: SupervisorEvent): string | undefined => {
 			return event.force ? 'force-quitting' : `quitting (${event.reason})`;
 		case 'devtui/notice':
 			return event.message;
+		case 'warm/mode':
+			return `warm restarts: the next ${event.interpreter} is started ahead and waits for the change${
+				event.interpreter === 'python' ? (event.preload ? ", its third-party modules imported" : ' (no preloading)') : ''
+			}`;
 		case 'supervisor/state':
 		case 'run/output':
 			return undefined;

@@ -47,5 +47,8 @@ export const formatTimeline = (timeline: RestartTimeline): string => {
 	const total = timeline.totalMs === undefined ? '' : ` in ${formatDuration(timeline.totalMs)}`;
 	const how =
 		timeline.outcome === 'started' ? '; readiness unknown' : timeline.outcome === 'ready' && timeline.readiness ? ` (${describeReadySign(timeline.readiness)})` : '';
-	return `${what} ${outcome}${total}${how}: ${parts.join(', ')}`;
+	const warm = timeline.warm?.goToReadyMs === undefined
+		? ''
+		: `; warm start ${formatDuration(timeline.warm.goToReadyMs)}${timeline.warm.coldMs === undefined ? '' : ` (cold: ${formatDuration(timeline.warm.coldMs)})`}`;
+	return `${what} ${outcome}${total}${how}: ${parts.join(', ')}${warm}`;
 };

@@ -224,6 +224,7 @@ export const createSession = async (
 		async start() {
 			listening.announce();
 			if (innerReloader) bus.emit({type: 'devtui/notice', message: innerReloader.message});
+			if (warmPlan && warmPlan.kind !== 'unsupported') bus.emit({type: 'warm/mode', interpreter: warmPlan.kind, preload: warmMode !== 'no-preload'});
 			if (warmPlan?.kind === 'unsupported') bus.emit({type: 'devtui/notice', message: `--warm does nothing here: ${warmPlan.reason}`});
 			const startedAt = Date.now();
 			try {

@@ -110,6 +110,8 @@ const reduceEvent = (state: DashboardState, event: SupervisorEvent): DashboardSt
 			const text = `${entry.file} set aside: the app writes it itself`;
 			return mark({...state, setAside: addSetAside(state.setAside, entry), notice: {level: 'warn', text, at: event.at}}, setAsideLine(entry));
 		}
+		case 'warm/mode':
+			return {...state, warm: {interpreter: event.interpreter, preload: event.preload}};
 		case 'devtui/notice':
 			return mark(state, `» ${event.message}`);
 		case 'state/validated': {

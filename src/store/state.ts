@@ -179,6 +179,8 @@ export interface DashboardState {
 	cwd: string;
 	watchPaths: string[];
 	polling: boolean;
+	/** --warm is on: the next instance waits, started ahead of time (shown in the header). */
+	warm?: {interpreter: 'node' | 'python'; preload: boolean};
 	/** The watcher has scanned its paths: edits from now on count. */
 	watchReady: boolean;
 	supervisor: SupervisorState;

@@ -66,6 +66,11 @@ export interface RestartTimeline {
 	/** How the instance showed it was ready (outcome 'ready'). */
 	readiness?: ReadySign;
 	/**
+	 * --warm: the instance was a parked interpreter handed "go" (its spawn phase is named 'go').
+	 * `goToReadyMs`: from go to ready; `coldMs`: spawn to ready of the last cold start, for comparison.
+	 */
+	warm?: {goToReadyMs?: number; coldMs?: number};
+	/**
 	 * 'check-failed': a pre-restart check failed, so no new instance was started. 'started': the new
 	 * instance runs but gave no sign of readiness (app/readiness-unknown, or it was stopped or exited
 	 * before any).
@@ -267,6 +272,11 @@ interface EventPayloads {
 	'restart/completed': {timeline: RestartTimeline};
 	/** devtui is quitting; `force` after a second Ctrl-C. */
 	'devtui/quitting': {force: boolean; reason: string};
+	/**
+	 * --warm is on for this command: each next instance is a node or python interpreter started
+	 * ahead of time (`preload`: Python imports the app's third-party modules while it waits).
+	 */
+	'warm/mode': {interpreter: 'node' | 'python'; preload: boolean};
 	/** Something the developer should know once, in one line (e.g. the app runs a reloader of its own). */
 	'devtui/notice': {message: string};
 }

@@ -18,6 +18,8 @@ export interface TimelineState {
 	 * `current` when that one completes, so it is never set together with `completed`.
 	 */
 	next?: RestartTimeline;
+	/** --warm: spawn to ready of the last cold start, shown beside each warm one. */
+	lastColdMs?: number;
 }
 
 export const initialTimelineState: TimelineState = {current: undefined, completed: undefined};
@@ -111,7 +113,8 @@ const foldCheck = (state: TimelineState, event: SupervisorEvent): TimelineState 
 			const exit = event.failure.signal ? `killed by ${event.failure.signal}` : `exit code ${event.failure.exitCode ?? '?'}`;
 			const failed = endPhase(timeline, 'check', event.at, 'failed', `${event.failure.check}: ${exit}`);
 			const {completed} = complete(failed, event.at, 'check-failed');
-			return where === 'next' ? {current: state.current, completed} : {current: undefined, completed};
+			const {next: _next, ...keep} = state;
+			return where === 'next' ? {...keep, current: state.current, completed} : {...keep, current: undefined, completed};
 		}
 		default:
 			return state;
@@ -200,8 +203,9 @@ const foldEvent = (state: TimelineState, event: SupervisorEvent): TimelineState 
 			};
 			// A state check nobody reported (no state in use) is not a phase worth showing.
 			const withoutIdle = {...current, phases: current.phases.filter(phase => !(phase.name === 'state check' && phase.outcome === 'running'))};
-			const spawn: TimelinePhase = {name: 'spawn', source: 'devtui', startMs: offset(withoutIdle, event.at - event.spawnMs), durationMs: event.spawnMs, outcome: 'ok'};
-			return {...base, current: startPhase({...withoutIdle, restart: event.restart, phases: [...withoutIdle.phases, spawn]}, 'boot', 'devtui', event.at)};
+			const spawn: TimelinePhase = {name: event.warm ? 'go' : 'spawn', source: 'devtui', startMs: offset(withoutIdle, event.at - event.spawnMs), durationMs: event.spawnMs, outcome: 'ok'};
+			const warm = event.warm ? {warm: base.lastColdMs === undefined ? {} : {coldMs: base.lastColdMs}} : {};
+			return {...base, current: startPhase({...withoutIdle, ...warm, restart: event.restart, phases: [...withoutIdle.phases, spawn]}, 'boot', 'devtui', event.at)};
 		}
 		case 'app/ready': {
 			if (!timeline || timeline.restart !== event.restart) return base;
@@ -211,7 +215,16 @@ const foldEvent = (state: TimelineState, event: SupervisorEvent): TimelineState 
 			const readyAt = boot ? Math.min(event.at, timeline.startedAt + boot.startMs + event.bootMs) : event.at;
 			const {source, port, address, held} = event;
 			const readiness = {source, ...(port === undefined ? {} : {port}), ...(address === undefined ? {} : {address}), ...(held ? {held} : {})};
-			return {...base, ...complete({...endPhase(timeline, 'boot', readyAt, 'ok'), readiness}, readyAt, 'ready')};
+			// From the spawn (or the go) to ready: a cold start's cost, or a warm one's.
+			const started = timeline.phases.findLast(phase => (phase.name === 'spawn' || phase.name === 'go') && phase.source === 'devtui');
+			const startToReady = started ? Math.max(0, offset(timeline, readyAt) - started.startMs) : undefined;
+			const warm = timeline.warm && startToReady !== undefined ? {warm: {...timeline.warm, goToReadyMs: startToReady}} : {};
+			const lastColdMs = !timeline.warm && startToReady !== undefined ? startToReady : base.lastColdMs;
+			return {
+				...base,
+				...(lastColdMs === undefined ? {} : {lastColdMs}),
+				...complete({...endPhase(timeline, 'boot', readyAt, 'ok'), ...warm, readiness}, readyAt, 'ready'),
+			};
 		}
 		case 'app/readiness-unknown':
 			if (!booting(timeline) || timeline.restart !== event.restart) return base;

@@ -167,3 +167,18 @@ describe('a restart a failed check stopped', () => {
 		expect(frame).toMatch(/ – +09:34:12 change +– +– ✗ check/);
 	});
 });
+
+describe('the header in warm mode', () => {
+	it('marks --warm among the facts, and only when it is on', () => {
+		const header = (warm: boolean) =>
+			plain(
+				render(
+					<Header status="ready" command={['python3', 'app.py']} pid={4242} uptimeMs={3000} restart={2} warm={warm} watchPaths={['.']} polling={false} width={100} />,
+				).lastFrame(),
+			);
+		const frame = header(true);
+		expect(frame).toContain('warm · pid 4242 · up <1m · 2 restarts');
+		expect(header(false)).not.toContain('warm');
+		expect(frame).toMatchSnapshot('warm header');
+	});
+});
