@@ -49,6 +49,8 @@ export const formatTimeline = (timeline: RestartTimeline): string => {
 		timeline.outcome === 'started' ? '; readiness unknown' : timeline.outcome === 'ready' && timeline.readiness ? ` (${describeReadySign(timeline.readiness)})` : '';
 	const warm = timeline.warm?.goToReadyMs === undefined
 		? ''
-		: `; warm start ${formatDuration(timeline.warm.goToReadyMs)}${timeline.warm.coldMs === undefined ? '' : ` (cold: ${formatDuration(timeline.warm.coldMs)})`}`;
+		: `; warm start ${formatDuration(timeline.warm.goToReadyMs)}${timeline.warm.coldMs === undefined ? '' : ` (cold: ${formatDuration(timeline.warm.coldMs)})`}${
+				timeline.warm.preloaded ? `, ${timeline.warm.preloaded} modules preloaded` : ''
+			}`;
 	return `${what} ${outcome}${total}${how}: ${parts.join(', ')}${warm}`;
 };

@@ -67,9 +67,10 @@ export interface RestartTimeline {
 	readiness?: ReadySign;
 	/**
 	 * --warm: the instance was a parked interpreter handed "go" (its spawn phase is named 'go').
-	 * `goToReadyMs`: from go to ready; `coldMs`: spawn to ready of the last cold start, for comparison.
+	 * `goToReadyMs`: from go to ready; `coldMs`: spawn to ready of the last cold start, for comparison;
+	 * `preloaded`: the modules it had imported while parked (Python).
 	 */
-	warm?: {goToReadyMs?: number; coldMs?: number};
+	warm?: {goToReadyMs?: number; coldMs?: number; preloaded?: number};
 	/**
 	 * 'check-failed': a pre-restart check failed, so no new instance was started. 'started': the new
 	 * instance runs but gave no sign of readiness (app/readiness-unknown, or it was stopped or exited

@@ -75,10 +75,11 @@ export interface SpawnAppInput {
 	 */
 	passStdout?: boolean;
 	/**
-	 * One more descriptor, after the listen ones, a duplex pipe to devtui (--warm: the parked
-	 * interpreter waits on it for "go"). Its number is 3 + listenFds.length.
+	 * One more descriptor at this number, a duplex pipe to devtui (--warm: the parked interpreter
+	 * waits on it for "go"). A high number, so that every descriptor the interpreter opens while it
+	 * starts gets the number it would get without it.
 	 */
-	warmPipe?: boolean;
+	warmFd?: number;
 }
 
 export class SpawnError extends Error {
@@ -109,6 +110,17 @@ const checkProgram = async (file: string, cwd: string, env: NodeJS.ProcessEnv): 
 	throw new SpawnError(describeSpawnError(file, Object.assign(new Error(code), {code})), code);
 };
 
+// Descriptors from 3 on: the listen sockets, then (--warm) nothing up to the warm pipe's number.
+// execa passes any descriptor number through to child_process, though its types name only 3 to 9.
+const stdioAfter = (listenFds: readonly number[], warmFd: number | undefined): Array<3> => {
+	const fds: Array<number | 'ignore' | 'pipe'> = [...listenFds];
+	if (warmFd !== undefined) {
+		while (fds.length < warmFd - 3) fds.push('ignore');
+		fds.push('pipe');
+	}
+	return fds as unknown as Array<3>;
+};
+
 export const spawnApp = async ({
 	command,
 	cwd,
@@ -119,7 +131,7 @@ export const spawnApp = async ({
 	passStdout = false,
 	wrap,
 	verifyProgram = false,
-	warmPipe = false,
+	warmFd,
 }: SpawnAppInput): Promise<AppProcess> => {
 	if (!command[0]) throw new SpawnError('no command to run', undefined);
 	if (verifyProgram) await checkProgram(command[0], cwd, env);
@@ -129,9 +141,8 @@ export const spawnApp = async ({
 		env,
 		extendEnv: false,
 		detached: true,
-		// Node marks its own descriptors close-on-exec; only those listed here reach the app. execa
-		// passes any descriptor number through to child_process, though its types name only 3 to 9.
-		stdio: ['ignore', passStdout ? 'inherit' : 'pipe', 'pipe', ...(listenFds as readonly number[] as ReadonlyArray<3>), ...(warmPipe ? (['pipe'] as const) : [])],
+		// Node marks its own descriptors close-on-exec; only those listed here reach the app.
+		stdio: ['ignore', passStdout ? 'inherit' : 'pipe', 'pipe', ...stdioAfter(listenFds, warmFd)],
 		buffer: false,
 		reject: false,
 		preferLocal: true,
@@ -194,7 +205,7 @@ export const spawnApp = async ({
 		},
 		marker: env[INSTANCE_ENV],
 		startTime: readProcess(pid)?.startTime ?? 0,
-		...(warmPipe ? {warmPipe: child.stdio[3 + listenFds.length] as Duplex} : {}),
+		...(warmFd === undefined ? {} : {warmPipe: child.stdio[warmFd] as Duplex}),
 	};
 	void app.exited.then(() => {
 		app.strays.stop();

@@ -204,7 +204,9 @@ const foldEvent = (state: TimelineState, event: SupervisorEvent): TimelineState 
 			// A state check nobody reported (no state in use) is not a phase worth showing.
 			const withoutIdle = {...current, phases: current.phases.filter(phase => !(phase.name === 'state check' && phase.outcome === 'running'))};
 			const spawn: TimelinePhase = {name: event.warm ? 'go' : 'spawn', source: 'devtui', startMs: offset(withoutIdle, event.at - event.spawnMs), durationMs: event.spawnMs, outcome: 'ok'};
-			const warm = event.warm ? {warm: base.lastColdMs === undefined ? {} : {coldMs: base.lastColdMs}} : {};
+			const warm = event.warm
+				? {warm: {...(base.lastColdMs === undefined ? {} : {coldMs: base.lastColdMs}), ...(event.warm.preloaded > 0 ? {preloaded: event.warm.preloaded} : {})}}
+				: {};
 			return {...base, current: startPhase({...withoutIdle, ...warm, restart: event.restart, phases: [...withoutIdle.phases, spawn]}, 'boot', 'devtui', event.at)};
 		}
 		case 'app/ready': {

@@ -10,6 +10,21 @@ import {encodeGo, encodePark, parseReply, type FileStamp, type GoMessage, type L
 
 export const WARM_FD_ENV = 'DEVTUI_WARM_FD';
 
+/** The pipe's descriptor in the parked process: high, so it shifts no descriptor the interpreter opens. */
+export const warmFdFor = (listenFds: readonly number[] | undefined): number => Math.max(63, 3 + (listenFds?.length ?? 0));
+
+/**
+ * What go changes in the parked process's environment: only what differs from the one it was
+ * started with, so variables its start added (LISTEN_PID from the --listen wrapper, PWD from sh,
+ * node_modules/.bin on PATH) stay as a cold start would have them.
+ */
+export const envChanges = (parked: NodeJS.ProcessEnv, wanted: NodeJS.ProcessEnv): {set: Record<string, string>; unset: string[]} => {
+	const set: Record<string, string> = {};
+	for (const [key, value] of Object.entries(wanted)) if (value !== undefined && parked[key] !== value) set[key] = value;
+	const unset = [...Object.keys(parked).filter(key => wanted[key] === undefined), WARM_FD_ENV];
+	return {set, unset};
+};
+
 /** The most output lines held back from a parked interpreter (a preload that warns). */
 const MAX_HELD_LINES = 200;
 
@@ -26,8 +41,8 @@ export interface ParkedInstance {
 	readonly usable: boolean;
 	/** The files it has loaded, to check at go (empty for Node, which loads nothing while parked). */
 	readonly stamps: readonly FileStamp[];
-	/** Hands it over: the environment applied, its output now the instance's. */
-	go(message: GoMessage, onLines: SpawnInput['onLines'], now: number): AppProcess;
+	/** Hands it over: the instance's environment applied, its output now the instance's. */
+	go(go: {env: NodeJS.ProcessEnv; report?: string}, onLines: SpawnInput['onLines'], now: number): AppProcess;
 	/** Kills it, if it is still parked. */
 	discard(): Promise<void>;
 }
@@ -56,9 +71,9 @@ export const parkInstance = async ({
 	const app = await processes.spawn({
 		...input,
 		command,
-		env: {...input.env, [WARM_FD_ENV]: String(3 + (input.listenFds?.length ?? 0))},
+		env: {...input.env, [WARM_FD_ENV]: String(warmFdFor(input.listenFds))},
 		onLines,
-		warmPipe: true,
+		warmFd: warmFdFor(input.listenFds),
 		// The first start already looked the program up; a parked one must never be a usage error.
 		verifyProgram: false,
 	});
@@ -103,8 +118,9 @@ export const parkInstance = async ({
 		get stamps() {
 			return reply?.kind === 'parked' ? reply.files : [];
 		},
-		go(message, lines, at) {
+		go({env, report}, lines, at) {
 			used = true;
+			const message: GoMessage = {...envChanges(input.env, env), ...(report ? {report} : {})};
 			pipe.write(encodeGo(message));
 			// The launcher closes its end at go; devtui's end only ever reads its answer.
 			pipe.end();

@@ -15,8 +15,10 @@ export interface ParkMessage {
 }
 
 export interface GoMessage {
-	/** The instance's whole environment (DEVTUI_RESTART is only known now). */
-	env: NodeJS.ProcessEnv;
+	/** Variables to set before the app's code runs (DEVTUI_RESTART is only known now)... */
+	set: Record<string, string>;
+	/** ...and to remove (the pipe's own DEVTUI_WARM_FD). */
+	unset: string[];
 	/** Python: where the instance appends the modules it imports, for the next parked one. */
 	report?: string;
 }

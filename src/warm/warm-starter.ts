@@ -100,9 +100,9 @@ export const createWarmStarter = ({plan, bus, nextInput, tree, preload = true, p
 					return;
 				}
 				parked = instance;
+				// A module that failed to preload is left out from now on, whether or not a start came first.
 				void instance.replied.then(reply => {
-					if (reply?.kind !== 'failed' || parked !== instance) return;
-					modules.exclude(reply.module);
+					if (reply?.kind === 'failed') modules.exclude(reply.module);
 				});
 			} catch (error) {
 				sayOnce('park-failed', `cannot start the next interpreter ahead of time (${(error as Error).message}): starts are cold`);

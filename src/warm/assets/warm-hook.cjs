@@ -1,8 +1,8 @@
 'use strict';
 // devtui --warm (see docs/warm.md): preloaded by `node --require <this file> <the app's command>`.
 // It holds a fresh node at the starting line, before any of the app's code is loaded, until devtui
-// writes "go" on the pipe at fd DEVTUI_WARM_FD. The go line carries the environment the instance
-// gets (DEVTUI_RESTART is only known then); the hook applies it, closes the pipe, takes itself out
+// writes "go" on the pipe at fd DEVTUI_WARM_FD. The go line carries what changes in the environment
+// (DEVTUI_RESTART is only known then); the hook applies it, closes the pipe, takes itself out
 // of process.execArgv (child_process.fork and cluster copy it) and of require.cache, and returns:
 // node then loads the app's entry point as it would have without the hook. End of file on the pipe
 // means devtui is gone: the process exits without having run anything of the app.
@@ -36,10 +36,10 @@ if (Number.isInteger(fd) && fd > 2) {
 	} catch {
 		process.exit(70);
 	}
-	const env = message && message.go && message.go.env;
-	if (!env || typeof env !== 'object') process.exit(70);
-	for (const key of Object.keys(process.env)) if (!Object.hasOwn(env, key)) delete process.env[key];
-	for (const [key, value] of Object.entries(env)) if (process.env[key] !== value) process.env[key] = value;
+	const go = message && message.go;
+	if (!go || typeof go.set !== 'object' || !Array.isArray(go.unset)) process.exit(70);
+	for (const key of go.unset) delete process.env[key];
+	for (const [key, value] of Object.entries(go.set)) process.env[key] = value;
 	try {
 		fs.closeSync(fd);
 	} catch {

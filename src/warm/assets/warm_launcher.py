@@ -5,7 +5,7 @@
 #   devtui -> {"park": {"preload": [names], "watched": [dirs], "allowed": [dirs]}}
 #   launcher -> {"parked": {"files": [[path, mtime_ns as a string, size, ino], ...], "preloaded": n, "ms": t}}
 #            or {"failed": {"module": name, "error": "..."}} (and it exits)
-#   devtui -> {"go": {"env": {...}, "report": path}}
+#   devtui -> {"go": {"set": {name: value}, "unset": [names], "report": path}}
 # While parked it imports the modules the previous instance had imported from outside the watched
 # tree (site-packages, the standard library), in the order that instance imported them; an import
 # that would open a file in the watched tree fails instead, so the app's own code is only ever read
@@ -70,6 +70,7 @@ def _devtui_warm():
         import importlib
         import time
         started = time.monotonic()
+        before = len(sys.modules)
         current = [None]
 
         def guard(event, args):
@@ -87,7 +88,6 @@ def _devtui_warm():
             current[0] = name
             try:
                 importlib.import_module(name)
-                preloaded += 1
             except BaseException as error:  # noqa: BLE001 - any failure: this interpreter is not used
                 current[0] = None
                 fail(name, type(error).__name__ + ': ' + str(error))
@@ -97,6 +97,7 @@ def _devtui_warm():
             if isinstance(origin, str) and inside(os.path.realpath(origin), watched) and not inside(os.path.realpath(origin), allowed):
                 fail(name, 'it loaded ' + origin + ', which is in the watched tree')
         elapsed = (time.monotonic() - started) * 1000
+        preloaded = len(sys.modules) - before
     # What devtui checks at go: every file a loaded module came from, and the import path's
     # directories (a package installed or removed there changes what a fresh import would find).
     files = []
@@ -118,13 +119,10 @@ def _devtui_warm():
     send({'parked': {'files': files, 'preloaded': preloaded, 'ms': round(elapsed, 1)}})
 
     go = read_message()['go']
-    env = go['env']
-    for key in list(os.environ):
-        if key not in env:
-            del os.environ[key]
-    for key, value in env.items():
-        if os.environ.get(key) != value:
-            os.environ[key] = value
+    for key in go['unset']:
+        os.environ.pop(key, None)
+    for key, value in go['set'].items():
+        os.environ[key] = value
     os.close(fd)
 
     # What a plain start would have: sys.argv, sys.orig_argv and the first entry of sys.path.
