@@ -5,6 +5,7 @@
 
 import type {ProcessOps, SpawnInput} from '../supervisor/process-ops.js';
 import type {AppProcess} from '../supervisor/spawn-app.js';
+import {trackStrays} from '../supervisor/stray-tracker.js';
 import type {OutputStream} from '../supervisor/events.js';
 import {encodeGo, encodePark, parseReply, type FileStamp, type GoMessage, type LauncherReply, type ParkMessage} from './warm-messages.js';
 
@@ -79,6 +80,8 @@ export const parkInstance = async ({
 	});
 	const pipe = app.warmPipe!;
 	pipe.on('error', () => {});
+	// Nothing of the app runs while parked, so nothing can detach: the early looks for strays belong after go.
+	app.strays.stop();
 	let reply: LauncherReply | undefined;
 	let used = false;
 	let gone = false;
@@ -127,6 +130,7 @@ export const parkInstance = async ({
 			target = lines;
 			for (const [stream, heldLines, pid] of held.splice(0)) lines(stream, heldLines, pid);
 			app.startedAt = at;
+			app.strays = trackStrays(app.pid, app.pgid);
 			app.warm = {parkedMs: Math.max(0, at - parkedAt), preloaded: reply?.kind === 'parked' ? reply.preloaded : 0};
 			delete app.warmPipe;
 			return app;
