@@ -210,6 +210,30 @@ const idleCpu = async seconds => {
 	return rows;
 };
 
+// The stat check at go, on what a parked FastAPI (and numpy) interpreter has loaded: every module's
+// file and the import path's directories, as the launcher reports them.
+const checkAtGo = async () => {
+	const {execFileSync} = await import('node:child_process');
+	const {takeBaseline, firstStale} = await import('../dist/src/warm/freshness.js');
+	const rows = [];
+	for (const [label, imports] of [
+		['FastAPI + uvicorn', 'fastapi, uvicorn, uvicorn.main'],
+		['FastAPI + uvicorn + numpy', 'fastapi, uvicorn, uvicorn.main, numpy'],
+	]) {
+		const script = `import json, os, sys, ${imports}\nout = []\nfor m in list(sys.modules.values()):\n    f = getattr(m, '__file__', None)\n    if isinstance(f, str):\n        st = os.stat(f); out.append([f, str(st.st_mtime_ns), st.st_size, st.st_ino])\nfor e in sys.path:\n    if e and os.path.isdir(e):\n        st = os.stat(e); out.append([e, str(st.st_mtime_ns), st.st_size, st.st_ino])\nprint(json.dumps(out))`;
+		const stamps = JSON.parse(execFileSync(PY, ['-c', script], {encoding: 'utf8'}));
+		const baseline = takeBaseline(stamps);
+		const times = [];
+		for (let round = 0; round < 200; round++) {
+			const started = performance.now();
+			if (firstStale(baseline) !== undefined) throw new Error('a file changed during the measure');
+			times.push(performance.now() - started);
+		}
+		rows.push([label, stamps.length, fixed(median(times), 3), fixed(p90(times), 3)]);
+	}
+	return rows;
+};
+
 const parse = argv => {
 	const options = {changes: 20, only: ['node', 'python', 'fastapi', 'numpy', 'idle'], gapMs: 600};
 	for (let index = 0; index < argv.length; index++) {
@@ -255,6 +279,9 @@ const main = async () => {
 	if (options.only.includes('idle')) {
 		console.log('## devtui --warm at idle (10 s, after the parked interpreter has loaded)\n');
 		console.log(table(['run', 'CPU % (devtui + app + parked)', 'parked processes', 'parked RSS MB'], await idleCpu(10)));
+		console.log('');
+		console.log('## The freshness check at go (200 rounds)\n');
+		console.log(table(['parked interpreter has loaded', 'files and dirs', 'median ms', 'p90 ms'], await checkAtGo()));
 		console.log('');
 	}
 	const out = path.join(benchDir, 'results');

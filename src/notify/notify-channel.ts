@@ -211,11 +211,15 @@ export const openNotifyChannel = (
 
 	return {
 		participant: {
-			spawnInput(input) {
+			// Pure (--warm asks for the next instance's input while this one runs): the switch to the
+			// new instance happens in `starting`, right before it is started.
+			starting() {
 				starting = true;
 				queue = [];
 				if (instance) previous = instance;
 				instance = undefined;
+			},
+			spawnInput(input) {
 				const {[NOTIFY_SOCKET_ENV]: _inherited, ...rest} = input.env;
 				// Set while the relay is still binding too: only an app that sends within ~10 ms of
 				// devtui's own start could miss it, and its sd_notify call then fails quietly.

@@ -31,7 +31,9 @@ export const ignoredDirOf = (tree: WatchedTree, file: string): string | undefine
 	return undefined;
 };
 
-const NEVER = new Set(['__main__', '__mp_main__']);
+// The app's own main module, and devtui's client, which says hello on the control channel as it is
+// imported: that must come from the instance, after go, never from a parked interpreter.
+const NEVER = new Set(['__main__', '__mp_main__', 'devtui_client']);
 
 export interface ModuleList {
 	/** Reads what the report file at `file` gained since the last read. */

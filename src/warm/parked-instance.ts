@@ -7,7 +7,8 @@ import type {ProcessOps, SpawnInput} from '../supervisor/process-ops.js';
 import type {AppProcess} from '../supervisor/spawn-app.js';
 import {trackStrays} from '../supervisor/stray-tracker.js';
 import type {OutputStream} from '../supervisor/events.js';
-import {encodeGo, encodePark, parseReply, type FileStamp, type GoMessage, type LauncherReply, type ParkMessage} from './warm-messages.js';
+import {takeBaseline, type Baseline} from './freshness.js';
+import {encodeGo, encodePark, parseReply, type GoMessage, type LauncherReply, type ParkMessage} from './warm-messages.js';
 
 export const WARM_FD_ENV = 'DEVTUI_WARM_FD';
 
@@ -41,7 +42,7 @@ export interface ParkedInstance {
 	/** Whether it still waits for go (alive, not failed, not used). */
 	readonly usable: boolean;
 	/** The files it has loaded, to check at go (empty for Node, which loads nothing while parked). */
-	readonly stamps: readonly FileStamp[];
+	readonly baseline: Baseline;
 	/** Hands it over: the instance's environment applied, its output now the instance's. */
 	go(go: {env: NodeJS.ProcessEnv; report?: string}, onLines: SpawnInput['onLines'], now: number): AppProcess;
 	/** Kills it, if it is still parked. */
@@ -83,6 +84,7 @@ export const parkInstance = async ({
 	// Nothing of the app runs while parked, so nothing can detach: the early looks for strays belong after go.
 	app.strays.stop();
 	let reply: LauncherReply | undefined;
+	let baseline: Baseline = {files: []};
 	let used = false;
 	let gone = false;
 	const replied = new Promise<LauncherReply | undefined>(resolve => {
@@ -95,6 +97,7 @@ export const parkInstance = async ({
 				const parsed = parseReply(line);
 				if (parsed && !reply) {
 					reply = parsed;
+					if (parsed.kind === 'parked') baseline = takeBaseline(parsed.files);
 					resolve(parsed);
 				}
 			}
@@ -118,8 +121,8 @@ export const parkInstance = async ({
 		get usable() {
 			return !used && !gone && app.exit === undefined && reply?.kind !== 'failed';
 		},
-		get stamps() {
-			return reply?.kind === 'parked' ? reply.files : [];
+		get baseline() {
+			return baseline;
 		},
 		go({env, report}, lines, at) {
 			used = true;

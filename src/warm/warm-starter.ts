@@ -144,7 +144,7 @@ export const createWarmStarter = ({plan, bus, nextInput, tree, preload = true, p
 		}
 		const different = mismatch(instance.input, input);
 		if (different) return {kind: 'mismatch', message: `${different} since the interpreter was parked: this start is cold`};
-		const stale = firstStale(instance.stamps);
+		const stale = firstStale(instance.baseline);
 		if (stale) return {kind: 'stale', message: `${stale} changed after the parked interpreter loaded it (a package install?): this start is cold`};
 		return undefined;
 	};

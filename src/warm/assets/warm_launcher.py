@@ -72,14 +72,25 @@ def _devtui_warm():
         started = time.monotonic()
         before = len(sys.modules)
         current = [None]
+        violation = [None]
 
         def guard(event, args):
-            # Only while preloading: afterwards it returns at once.
-            if current[0] is None or event != 'open' or not args or not isinstance(args[0], str):
+            # Only while preloading: afterwards it returns at once. A parked interpreter reads no
+            # file of the watched tree, and binds or connects nothing (a module that does so at
+            # import, like devtui's own client saying hello, must run in the instance, not before).
+            # The refusal is remembered too: a module that catches the error would otherwise be
+            # left imported in a state a cold start never has.
+            if current[0] is None:
+                return
+            if event == 'socket.bind' or event == 'socket.connect':
+                violation[0] = 'it would ' + event.split('.')[1] + ' a socket while parked (' + repr(args[1] if len(args) > 1 else '') + ')'
+                raise ImportError(violation[0])
+            if event != 'open' or not args or not isinstance(args[0], str):
                 return
             path = os.path.realpath(args[0])
             if inside(path, watched) and not inside(path, allowed):
-                raise ImportError('it would load ' + path + ', which is in the watched tree')
+                violation[0] = 'it would load ' + path + ', which is in the watched tree'
+                raise ImportError(violation[0])
 
         sys.addaudithook(guard)
         for name in preload:
@@ -88,6 +99,8 @@ def _devtui_warm():
             current[0] = name
             try:
                 importlib.import_module(name)
+                if violation[0]:
+                    raise ImportError(violation[0])
             except BaseException as error:  # noqa: BLE001 - any failure: this interpreter is not used
                 current[0] = None
                 fail(name, type(error).__name__ + ': ' + str(error))
