@@ -60,7 +60,11 @@ const titleOf = ({timeline, live, stopped, readinessUnknown, now}: TitleInput): 
 	// An outcome this dashboard does not know yet still says what it is.
 	if (timeline.outcome !== 'ready') return {title: what, detail: `${String(timeline.outcome)} after ${total}`, tone: 'warn'};
 	const from = timeline.trigger === 'start' ? '' : `${timeline.trigger} → `;
-	return {title: what, detail: `${from}ready in ${total}`, tone: timeline.forced ? 'warn' : 'ok'};
+	// --warm: the go-to-ready beside what the last cold start took from its spawn.
+	const warm = timeline.warm?.goToReadyMs === undefined
+		? ''
+		: ` · warm start ${formatMs(timeline.warm.goToReadyMs)}${timeline.warm.coldMs === undefined ? '' : ` (cold ${formatMs(timeline.warm.coldMs)})`}`;
+	return {title: what, detail: `${from}ready in ${total}${warm}`, tone: timeline.forced ? 'warn' : 'ok'};
 };
 
 const barTone = (bar: PhaseBar): Tone => {

@@ -182,3 +182,30 @@ describe('the header in warm mode', () => {
 		expect(frame).toMatchSnapshot('warm header');
 	});
 });
+
+describe('the timeline of a warm restart', () => {
+	it('puts the warm start beside the last cold start', () => {
+		const timeline: RestartTimeline = {
+			restart: 3,
+			trigger: 'change',
+			files: [{path: 'app.py', kind: 'changed'}],
+			startedAt: 0,
+			phases: [
+				{name: 'signal', source: 'devtui', startMs: 0, durationMs: 0, outcome: 'ok'},
+				{name: 'wait for exit', source: 'devtui', startMs: 0, durationMs: 9, outcome: 'ok'},
+				{name: 'go', source: 'devtui', startMs: 10, durationMs: 1, outcome: 'ok'},
+				{name: 'boot', source: 'devtui', startMs: 11, durationMs: 7, outcome: 'ok'},
+			],
+			stopMs: 9,
+			forced: false,
+			totalMs: 18,
+			readiness: {source: 'listening', port: 8000},
+			warm: {goToReadyMs: 8, coldMs: 164, preloaded: 512},
+			outcome: 'ready',
+		};
+		const frame = plain(render(<TimelinePane timeline={timeline} live={false} now={100} focused={false} width={100} height={6} />).lastFrame());
+		expect(frame).toContain('change → ready in 18ms · warm start 8ms (cold 164ms)');
+		expect(frame).toMatch(/go/);
+		expect(frame).toMatchSnapshot('warm restart');
+	});
+});
