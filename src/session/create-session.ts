@@ -156,8 +156,10 @@ export const createSession = async (
 	});
 	const feedback = createFeedbackDetector({bus, cwd: options.cwd});
 	// --warm: the next instance's interpreter parked ahead of time, behind the supervisor's spawn seam.
-	// DEVTUI_TEST_WARM=1 is the test suite's switch: every session runs warm unless it was asked not to.
-	const warmMode = options.warm === 'off' && env['DEVTUI_TEST_WARM'] === '1' ? 'on' : options.warm;
+	// DEVTUI_TEST_WARM=1 is the test suite's switch: every session that runs node or python runs warm
+	// unless it was asked not to (others stay as they are, without the "does nothing here" notice).
+	const testWarm = options.warm === 'off' && env['DEVTUI_TEST_WARM'] === '1' && planWarm(options.command).kind !== 'unsupported';
+	const warmMode = testWarm ? 'on' : options.warm;
 	const warmPlan = warmMode === 'off' ? undefined : planWarm(options.command);
 	let warm: WarmStarter | undefined;
 	if (warmPlan && warmPlan.kind !== 'unsupported') {

@@ -25,7 +25,7 @@ export interface GoMessage {
 
 export type LauncherReply =
 	| {kind: 'parked'; files: FileStamp[]; preloaded: number; ms: number}
-	| {kind: 'failed'; module: string; error: string};
+	| {kind: 'failed'; module: string; error: string; /** Other modules that failed in the same pass. */ others: string[]};
 
 export const encodePark = (park: ParkMessage): string => `${JSON.stringify({park})}\n`;
 
@@ -47,8 +47,13 @@ export const parseReply = (line: string): LauncherReply | undefined => {
 		return {kind: 'parked', files: files.filter(isStamp), preloaded: typeof preloaded === 'number' ? preloaded : 0, ms: typeof ms === 'number' ? ms : 0};
 	}
 	if (typeof failed === 'object' && failed !== null) {
-		const {module, error} = failed as {module?: unknown; error?: unknown};
-		return {kind: 'failed', module: typeof module === 'string' ? module : '?', error: typeof error === 'string' ? error : 'failed'};
+		const {module, error, others} = failed as {module?: unknown; error?: unknown; others?: unknown};
+		return {
+			kind: 'failed',
+			module: typeof module === 'string' ? module : '?',
+			error: typeof error === 'string' ? error : 'failed',
+			others: Array.isArray(others) ? others.filter((name): name is string => typeof name === 'string') : [],
+		};
 	}
 	return undefined;
 };

@@ -102,7 +102,8 @@ export const createWarmStarter = ({plan, bus, nextInput, tree, preload = true, p
 				parked = instance;
 				// A module that failed to preload is left out from now on, whether or not a start came first.
 				void instance.replied.then(reply => {
-					if (reply?.kind === 'failed') modules.exclude(reply.module);
+					if (reply?.kind !== 'failed') return;
+					for (const name of [reply.module, ...reply.others]) modules.exclude(name);
 				});
 			} catch (error) {
 				sayOnce('park-failed', `cannot start the next interpreter ahead of time (${(error as Error).message}): starts are cold`);
@@ -134,8 +135,9 @@ export const createWarmStarter = ({plan, bus, nextInput, tree, preload = true, p
 	// The reason a parked interpreter cannot serve this start, said once; undefined when it can.
 	const refuse = (instance: ParkedInstance, input: SpawnInput): {kind: string; message: string} | undefined => {
 		if (instance.reply?.kind === 'failed') {
-			const {module, error} = instance.reply;
-			return {kind: 'preload-failed', message: `preloading ${module} failed (${error}): this start is cold, and ${module} is not preloaded again`};
+			const {module, error, others} = instance.reply;
+			const also = others.length === 0 ? '' : ` (nor ${others.length} more that failed too)`;
+			return {kind: 'preload-failed', message: `preloading ${module} failed (${error}): this start is cold, and ${module} is not preloaded again${also}`};
 		}
 		if (!instance.usable) {
 			const exit = instance.app.exit;

@@ -124,7 +124,7 @@ describe('the warm pipe', () => {
 			preloaded: 3,
 			ms: 1.5,
 		});
-		expect(parseReply('{"failed": {"module": "x", "error": "ImportError: no"}}')).toEqual({kind: 'failed', module: 'x', error: 'ImportError: no'});
+		expect(parseReply('{"failed": {"module": "x", "error": "ImportError: no", "others": ["y", 3]}}')).toEqual({kind: 'failed', module: 'x', error: 'ImportError: no', others: ['y']});
 		expect(parseReply('not json')).toBeUndefined();
 		expect(parseReply('[1]')).toBeUndefined();
 		expect(parseReply('{"other": 1}')).toBeUndefined();

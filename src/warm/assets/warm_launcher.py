@@ -93,18 +93,24 @@ def _devtui_warm():
                 raise ImportError(violation[0])
 
         sys.addaudithook(guard)
+        # Every module that fails is found in one pass: this interpreter will not be used once one
+        # has failed, so the rest are tried only to learn which ones the next one must leave out.
+        failures = []
         for name in preload:
             if name in sys.modules:
                 continue
             current[0] = name
+            violation[0] = None
             try:
                 importlib.import_module(name)
                 if violation[0]:
                     raise ImportError(violation[0])
             except BaseException as error:  # noqa: BLE001 - any failure: this interpreter is not used
-                current[0] = None
-                fail(name, type(error).__name__ + ': ' + str(error))
+                failures.append((name, (type(error).__name__ + ': ' + str(error)).splitlines()[0][:300]))
             current[0] = None
+        if failures:
+            send({'failed': {'module': failures[0][0], 'error': failures[0][1], 'others': [name for name, _ in failures[1:]]}})
+            os._exit(3)
         for name, module in list(sys.modules.items()):
             origin = getattr(module, '__file__', None)
             if isinstance(origin, str) and inside(os.path.realpath(origin), watched) and not inside(os.path.realpath(origin), allowed):
