@@ -27,6 +27,7 @@ import {foldTimeline, initialTimelineState} from '../timeline/restart-timeline.j
 import {createFeedbackDetector} from '../watcher/feedback-detector.js';
 import {watchFiles, type FileWatcher} from '../watcher/watch-files.js';
 import {createIgnoreRules} from '../watcher/ignore-rules.js';
+import {runsAsModule} from '../warm/module-type.js';
 import {planWarm} from '../warm/plan-warm.js';
 import {createWarmStarter, type WarmStarter} from '../warm/warm-starter.js';
 import {realProcesses} from '../supervisor/process-ops.js';
@@ -158,9 +159,9 @@ export const createSession = async (
 	// --warm: the next instance's interpreter parked ahead of time, behind the supervisor's spawn seam.
 	// DEVTUI_TEST_WARM=1 is the test suite's switch: every session that runs node or python runs warm
 	// unless it was asked not to (others stay as they are, without the "does nothing here" notice).
-	const testWarm = options.warm === 'off' && env['DEVTUI_TEST_WARM'] === '1' && planWarm(options.command).kind !== 'unsupported';
+	const testWarm = options.warm === 'off' && env['DEVTUI_TEST_WARM'] === '1' && planWarm(options.command, runsAsModule(options.cwd)).kind !== 'unsupported';
 	const warmMode = testWarm ? 'on' : options.warm;
-	const warmPlan = warmMode === 'off' ? undefined : planWarm(options.command);
+	const warmPlan = warmMode === 'off' ? undefined : planWarm(options.command, runsAsModule(options.cwd));
 	let warm: WarmStarter | undefined;
 	if (warmPlan && warmPlan.kind !== 'unsupported') {
 		const rules = createIgnoreRules({cwd: options.cwd, roots: options.watch, ignore: options.ignore, stateFile: options.stateFile});

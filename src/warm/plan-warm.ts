@@ -9,6 +9,13 @@ import path from 'node:path';
 export type WarmPlan =
 	| {
 			kind: 'node';
+			/**
+			 * How the hook goes in: `--import` where node runs the app as an ES module anyway (an .mjs
+			 * script, a .js one in a "type": "module" package, or an --import/--loader of the app's own),
+			 * so that node's ES module loader is already up at go; `--require` otherwise, which leaves a
+			 * CommonJS app on the CommonJS loader it runs on without the hook.
+			 */
+			flag: '--require' | '--import';
 			/** The command to park: the hook right after `node`, the rest as it was. */
 			parkedCommand(command: readonly string[], hook: string): string[];
 	  }
@@ -26,19 +33,26 @@ const PYTHON = /^python(\d+(\.\d+)*)?$/;
 const NODE_NO_SCRIPT = new Set(['-e', '--eval', '-p', '--print', '-i', '--interactive', '-c', '--check', '--test', '--run', '-v', '--version', '-h', '--help', '-']);
 const NODE_TAKES_VALUE = new Set(['-r', '--require', '--import', '--loader', '--experimental-loader', '-C', '--conditions', '--title', '--inspect-port', '--input-type', '--env-file', '--stack-size']);
 
-const nodePlan = (args: readonly string[]): WarmPlan => {
+/** Whether node runs this script as an ES module (by its extension, or its package.json "type"). */
+export type IsModule = (script: string) => boolean;
+
+const nodePlan = (args: readonly string[], isModule: IsModule): WarmPlan => {
+	let esmLoader = false;
+	const plan = (script: string): WarmPlan => {
+		const flag = esmLoader || isModule(script) ? '--import' : '--require';
+		return {kind: 'node', flag, parkedCommand: (command, hook) => [command[0]!, flag, hook, ...command.slice(1)]};
+	};
 	for (let index = 0; index < args.length; index++) {
 		const arg = args[index]!;
 		const flag = arg.split('=')[0]!;
 		if (NODE_NO_SCRIPT.has(flag)) return {kind: 'unsupported', reason: `node ${flag} runs no script file of its own`};
 		if (flag.startsWith('--watch')) return {kind: 'unsupported', reason: 'node --watch restarts the app itself; devtui already does'};
-		if (!arg.startsWith('-')) {
-			return {kind: 'node', parkedCommand: (command, hook) => [command[0]!, '--require', hook, ...command.slice(1)]};
-		}
+		if (!arg.startsWith('-')) return plan(arg);
 		if (arg === '--') {
 			if (index + 1 >= args.length) break;
-			return {kind: 'node', parkedCommand: (command, hook) => [command[0]!, '--require', hook, ...command.slice(1)]};
+			return plan(args[index + 1]!);
 		}
+		if (/^--(import|loader|experimental-loader)(=|$)/.test(arg)) esmLoader = true;
 		if (NODE_TAKES_VALUE.has(arg)) index++;
 	}
 	return {kind: 'unsupported', reason: 'node runs no script file (the REPL)'};
@@ -90,9 +104,9 @@ const WRAPPERS: Record<string, string> = {
 };
 
 /** What --warm can do for this command (after the inner-reloader and --listen changes to it). */
-export const planWarm = (command: readonly string[]): WarmPlan => {
+export const planWarm = (command: readonly string[], isModule: IsModule = script => script.endsWith('.mjs')): WarmPlan => {
 	const program = path.basename(command[0] ?? '');
-	if (NODE.test(program)) return nodePlan(command.slice(1));
+	if (NODE.test(program)) return nodePlan(command.slice(1), isModule);
 	if (PYTHON.test(program)) return pythonPlan(command.slice(1));
 	const wrapper = WRAPPERS[program];
 	return {kind: 'unsupported', reason: wrapper ?? `${program || 'the command'} is not node or python, the interpreters --warm can start ahead of time`};

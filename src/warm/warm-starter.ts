@@ -17,7 +17,7 @@ import type {EventBus} from '../supervisor/event-bus.js';
 import {INSTANCE_ENV} from '../supervisor/instance-marker.js';
 import type {ProcessOps, SpawnInput} from '../supervisor/process-ops.js';
 import type {AppProcess} from '../supervisor/spawn-app.js';
-import {NODE_HOOK, PYTHON_LAUNCHER, warmAsset} from './asset-path.js';
+import {NODE_ESM_HOOK, NODE_HOOK, PYTHON_LAUNCHER, warmAsset} from './asset-path.js';
 import {firstStale} from './freshness.js';
 import {createModuleList, type WatchedTree} from './module-list.js';
 import {parkInstance, type ParkedInstance} from './parked-instance.js';
@@ -66,7 +66,7 @@ const mismatch = (parked: SpawnInput, wanted: SpawnInput): string | undefined =>
 };
 
 export const createWarmStarter = ({plan, bus, nextInput, tree, preload = true, processes, now = Date.now}: WarmStarterInput): WarmStarter => {
-	const asset = warmAsset(plan.kind === 'node' ? NODE_HOOK : PYTHON_LAUNCHER);
+	const asset = warmAsset(plan.kind === 'python' ? PYTHON_LAUNCHER : plan.flag === '--import' ? NODE_ESM_HOOK : NODE_HOOK);
 	const reports = plan.kind === 'python' ? mkdtempSync(path.join(os.tmpdir(), 'devtui-warm-')) : undefined;
 	const modules = createModuleList(tree);
 	let preloading = preload;

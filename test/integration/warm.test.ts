@@ -88,6 +88,10 @@ describe('devtui --warm with node', () => {
 		await run.waitForLine(/^READY v1/);
 		expect(run.lines(/warm restarts: the next node is started ahead/)).toHaveLength(1);
 		const parked = await waitForParked(run);
+		// Parked, it has run nothing of the app: the fixture prints IDENTITY as soon as it is loaded.
+		await waitFor(() => (readProc(parked, 'stat') ?? '').length > 0, {message: () => 'the parked process'});
+		await new Promise(resolve => setTimeout(resolve, 300));
+		expect(identities(run)).toHaveLength(1);
 		bump(path.join(cwd, 'identity.cjs'), 'v1', 'v2');
 		await run.waitForLine(/^READY v2/);
 		expect(await get(port)).toBe('v2 1');
@@ -103,16 +107,16 @@ describe('devtui --warm with node', () => {
 		expect(startedPids(run).at(-1)).toBe(next);
 	});
 
-	it('gives a warm instance the same argv, execArgv, env, cwd, descriptors and modules as a cold one', async () => {
+	for (const entry of ['identity.cjs', 'identity.mjs']) it(`gives a warm instance the same argv, execArgv, env, cwd, descriptors and modules as a cold one (${entry})`, async () => {
 		const collect = async (warm: boolean) => {
-			const cwd = project(['identity.cjs']);
+			const cwd = project([entry]);
 			const port = await freePort();
-			const args = ['--no-tui', ...(warm ? ['--warm'] : []), '--listen', String(port), '--restart-arg', '--', 'node', 'identity.cjs', '--flag'];
+			const args = ['--no-tui', ...(warm ? ['--warm'] : []), '--listen', String(port), '--restart-arg', '--', 'node', entry, '--flag'];
 			const run = start(args, cwd, {PORT: String(port)});
 			await run.waitForLine(/^READY v1/);
 			if (warm) await waitForParked(run);
 			else await run.waitForLine(/\[devtui\] watching/);
-			bump(path.join(cwd, 'identity.cjs'), 'v1', 'v2');
+			bump(path.join(cwd, entry), 'v1', 'v2');
 			await run.waitForLine(/^READY v2/);
 			expect(await get(port)).toBe('v2 1');
 			run.kill('SIGTERM');
@@ -134,7 +138,7 @@ describe('devtui --warm with node', () => {
 		expect(w).toEqual(c);
 		expect((w['env'] as Record<string, string>)['DEVTUI_RESTART']).toBe('1');
 		expect((w['env'] as Record<string, string>)['LISTEN_FDS']).toBe('1');
-		expect(w['argv']).toEqual(['node-path', '<cwd>/identity.cjs', '--flag', '--restart'].map((item, index) => (index === 0 ? (c['argv'] as string[])[0] : item)));
+		expect(w['argv']).toEqual([(c['argv'] as string[])[0], `<cwd>/${entry}`, '--flag', '--restart']);
 		expect(w['execArgv']).toEqual([]);
 		expect(w['fd3']).toBe('socket');
 		expect(w['isMain']).toBe(true);

@@ -9,6 +9,7 @@ import {createModuleList, ignoredDirOf, inWatchedTree} from '../../src/warm/modu
 import {envChanges, warmFdFor} from '../../src/warm/parked-instance.js';
 import {planWarm} from '../../src/warm/plan-warm.js';
 import {parseReply} from '../../src/warm/warm-messages.js';
+import {runsAsModule} from '../../src/warm/module-type.js';
 
 const parked = (command: string[], asset = '/a/hook') => {
 	const plan = planWarm(command);
@@ -18,9 +19,11 @@ const parked = (command: string[], asset = '/a/hook') => {
 describe('planWarm', () => {
 	it('puts the hook right after node, whatever node options come first', () => {
 		expect(parked(['node', 'server.js', '--port', '3000'])).toEqual(['node', '--require', '/a/hook', 'server.js', '--port', '3000']);
+		expect(parked(['node', 'server.mjs'])).toEqual(['node', '--import', '/a/hook', 'server.mjs']);
+		// The app's own --import puts node's ES module loader in charge of the entry: the hook goes in the same way.
 		expect(parked(['/usr/bin/node', '--import', 'tsx', '--enable-source-maps', 'src/app.ts'])).toEqual([
 			'/usr/bin/node',
-			'--require',
+			'--import',
 			'/a/hook',
 			'--import',
 			'tsx',
@@ -141,5 +144,19 @@ describe('the warm pipe', () => {
 		expect(warmFdFor(undefined)).toBe(63);
 		expect(warmFdFor([10, 11])).toBe(63);
 		expect(warmFdFor(Array.from({length: 70}, (_, index) => index))).toBe(73);
+	});
+});
+
+describe('runsAsModule', () => {
+	it('reads the extension, then the nearest package.json "type", as node does', () => {
+		const dir = mkdtempSync(path.join(os.tmpdir(), 'devtui-warm-type-'));
+		writeFileSync(path.join(dir, 'package.json'), '{"type": "module"}');
+		const isModule = runsAsModule(dir);
+		expect(isModule('a.mjs')).toBe(true);
+		expect(isModule('a.cjs')).toBe(false);
+		expect(isModule('a.js')).toBe(true);
+		expect(isModule('a.ts')).toBe(false);
+		writeFileSync(path.join(dir, 'package.json'), '{"name": "x"}');
+		expect(isModule('a.js')).toBe(false);
 	});
 });

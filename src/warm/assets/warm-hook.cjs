@@ -1,5 +1,7 @@
 'use strict';
-// devtui --warm (see docs/warm.md): preloaded by `node --require <this file> <the app's command>`.
+// devtui --warm (see docs/warm.md): preloaded by `node --require <this file> <the app's command>`,
+// or through warm-hook.mjs with `--import` when node runs the app as an ES module (so that node's
+// ES module loader is already up when "go" comes, as it is before any --import).
 // It holds a fresh node at the starting line, before any of the app's code is loaded, until devtui
 // writes "go" on the pipe at fd DEVTUI_WARM_FD. The go line carries what changes in the environment
 // (DEVTUI_RESTART is only known then); the hook applies it, closes the pipe, takes itself out
@@ -45,9 +47,13 @@ if (Number.isInteger(fd) && fd > 2) {
 	} catch {
 		// Already closed: nothing of it is left for the app to see.
 	}
+	// `--require <this file>`, or `--import <warm-hook.mjs>` (which loads this file) for an app that
+	// node runs as an ES module: either way the pair goes, so forked children start plain.
+	const path = require('node:path');
 	const argv = process.execArgv;
+	const ours = new Set([__filename, path.join(__dirname, 'warm-hook.mjs')]);
 	for (let index = 0; index < argv.length; index++) {
-		if ((argv[index] === '--require' || argv[index] === '-r') && argv[index + 1] === __filename) {
+		if (['--require', '-r', '--import'].includes(argv[index]) && ours.has(argv[index + 1])) {
 			argv.splice(index, 2);
 			break;
 		}
