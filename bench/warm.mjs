@@ -32,7 +32,8 @@ const freePort = () =>
 		});
 	});
 
-const devtui = (flags, command) => ['node', devtuiCli, '--no-tui', '-w', 'src', ...flags, '--', ...command];
+// --json, so that the bench sees each spawn (or go) and can time start -> serving as well.
+const devtui = (flags, command) => ['node', devtuiCli, '--json', '-w', 'src', ...flags, '--', ...command];
 const bare = command => ['node', path.join(benchDir, 'lib/bare-restarter.mjs'), 'src', ...command];
 
 // Each scenario: its fixture, the watched file's extension, and the restarters to compare.
@@ -58,7 +59,8 @@ const SCENARIOS = {
 		peers: {
 			bare: {label: 'bare restarter', command: () => bare([PY, 'server.py'])},
 			nodemon: {label: 'nodemon', command: () => ['node', nodemonBin, '-q', '--watch', 'src', '-e', 'py', '--exec', `${PY} server.py`]},
-			hupper: {label: 'hupper (--reload-interval 0.05)', command: () => [PY, '-c', 'import sys; from hupper.cli import main; sys.exit(main())', '-m', 'server', '-w', 'src/version.py', '--reload-interval', '0.05', '-q']},
+			// Debian's hupper has no watchdog here, so it polls, once a second (its shortest interval).
+			hupper: {label: 'hupper 1.10 (polling, 1 s)', command: () => [PY, '-c', 'import sys; from hupper.cli import main; sys.exit(main())', '-m', 'server', '-w', 'src/version.py', '-q']},
 			devtui: {label: 'devtui (cold)', command: () => devtui([], [PY, 'server.py'])},
 			warm: {label: 'devtui --warm', command: () => devtui(['--warm'], [PY, 'server.py']), warm: true},
 		},
@@ -144,14 +146,33 @@ const startPeer = async (name, spec, scenario) => {
 	const child = spawn(command[0], command.slice(1), {
 		cwd: dir,
 		env: {...process.env, PORT: String(port), PYTHONDONTWRITEBYTECODE: '1', FORCE_COLOR: '0', NO_COLOR: '1', DEVTUI_TEST_WARM: ''},
-		stdio: ['ignore', 'ignore', 'pipe'],
+		stdio: ['ignore', command.includes('--json') ? 'pipe' : 'ignore', 'pipe'],
 		detached: true,
 	});
 	let stderr = '';
 	child.stderr.on('data', chunk => (stderr = (stderr + chunk).slice(-4000)));
+	// devtui's run/spawned events: when each instance was spawned, or handed "go" (epoch ms).
+	const starts = [];
+	const notices = [];
+	if (child.stdout) {
+		let rest = '';
+		child.stdout.setEncoding('utf8');
+		child.stdout.on('data', chunk => {
+			const lines = (rest + chunk).split('\n');
+			rest = lines.pop() ?? '';
+			for (const line of lines) {
+				if (!line.startsWith('{')) continue;
+				try {
+					const event = JSON.parse(line);
+					if (event.type === 'run/spawned') starts.push({restart: event.restart, at: event.at - event.spawnMs, warm: event.warm !== undefined});
+					if (event.type === 'devtui/notice') notices.push(event.message);
+				} catch {}
+			}
+		});
+	}
 	const up = await waitForVersion(port, 'init', 30_000);
 	if (up === undefined) throw new Error(`${name} did not serve: ${stderr}`);
-	return {name, label: spec.label, warm: spec.warm, dir, port, child, stderr: () => stderr};
+	return {name, label: spec.label, warm: spec.warm, dir, port, child, stderr: () => stderr, starts, notices};
 };
 
 const runScenario = async (key, changes, gapMs) => {
@@ -160,7 +181,7 @@ const runScenario = async (key, changes, gapMs) => {
 	try {
 		for (const [name, spec] of Object.entries(scenario.peers)) handles.push(await startPeer(name, spec, scenario));
 		await sleep(2000);
-		const results = Object.fromEntries(handles.map(handle => [handle.name, {label: handle.label, ms: [], timeouts: 0, parkedRss: []}]));
+		const results = Object.fromEntries(handles.map(handle => [handle.name, {label: handle.label, ms: [], startMs: [], warmStarts: 0, timeouts: 0, parkedRss: []}]));
 		for (let round = 1; round <= changes; round++) {
 			for (const handle of handles) {
 				const value = `${key}-${round}`;
@@ -169,14 +190,25 @@ const runScenario = async (key, changes, gapMs) => {
 					if (parked.length) results[handle.name].parkedRss.push(rssMb(parked));
 				}
 				const started = performance.now();
+				const startedEpoch = Date.now();
+				const before = handle.starts.length;
 				versionFile(handle.dir, scenario.ext, value);
 				const done = await waitForVersion(handle.port, value, 20_000);
 				if (done === undefined) results[handle.name].timeouts++;
-				else results[handle.name].ms.push(done - started);
+				else {
+					results[handle.name].ms.push(done - started);
+					const spawned = handle.starts.slice(before).at(-1);
+					if (spawned) {
+						// From the spawn (or go) of the instance that serves it to its first answer.
+						results[handle.name].startMs.push(startedEpoch + (done - started) - spawned.at);
+						if (spawned.warm) results[handle.name].warmStarts++;
+					}
+				}
 				await sleep(gapMs);
 			}
 		}
-		return {scenario, results};
+		const said = handles.flatMap(handle => handle.notices.filter(message => message.startsWith('--warm')).map(message => `${handle.label}: ${message}`));
+		return {scenario, results, said};
 	} finally {
 		for (const handle of handles) {
 			await stopTree(handle.child);
@@ -257,10 +289,11 @@ const main = async () => {
 	console.log(`# Warm restarts\n\n${new Date().toISOString()} · ${cpu} · ${os.cpus().length} cores · node ${process.version} · \`node bench/warm.mjs ${process.argv.slice(2).join(' ')}\`\n`);
 	const raw = {};
 	for (const key of options.only.filter(name => name !== 'idle')) {
-		const {scenario, results} = await runScenario(key, options.changes, options.gapMs);
+		const {scenario, results, said} = await runScenario(key, options.changes, options.gapMs);
 		raw[key] = results;
 		const base = median(results[scenario.base].ms);
 		const bareMs = median(results.bare?.ms ?? []);
+		const coldStart = median(results.devtui?.startMs ?? []);
 		const rows = Object.values(results).map(result => [
 			result.label,
 			result.ms.length,
@@ -268,12 +301,21 @@ const main = async () => {
 			fixed(p90(result.ms)),
 			fixed(max(result.ms)),
 			ratio(median(result.ms), bareMs),
-			scenario.base === 'bare' ? '' : ratio(median(result.ms), base),
+			ratio(median(result.ms), base),
+			result.startMs.length ? fixed(median(result.startMs)) : '',
+			result.startMs.length ? ratio(median(result.startMs), coldStart) : '',
+			result.startMs.length ? `${result.warmStarts}/${result.startMs.length}` : '',
 			result.parkedRss.length ? fixed(median(result.parkedRss)) : '',
 			result.timeouts,
 		]);
 		console.log(`## ${scenario.title} (${options.changes} changes per tool, interleaved)\n`);
-		console.log(table(['tool', 'n', 'change→serving median ms', 'p90', 'max', 'vs bare', scenario.base === 'bare' ? '' : 'vs devtui cold', 'parked RSS MB', 'timeouts'], rows));
+		console.log(
+			table(
+				['tool', 'n', 'change→serving median ms', 'p90', 'max', 'vs bare', `vs ${scenario.base === 'bare' ? 'bare' : 'devtui cold'}`, 'start→serving median ms', 'vs cold start', 'warm starts', 'parked RSS MB', 'timeouts'],
+				rows,
+			),
+		);
+		if (said.length) console.log(`\n${said.map(line => `- ${line}`).join('\n')}`);
 		console.log('');
 	}
 	if (options.only.includes('idle')) {

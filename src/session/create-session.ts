@@ -164,12 +164,15 @@ export const createSession = async (
 	const warmPlan = warmMode === 'off' ? undefined : planWarm(options.command, runsAsModule(options.cwd));
 	let warm: WarmStarter | undefined;
 	if (warmPlan && warmPlan.kind !== 'unsupported') {
-		const rules = createIgnoreRules({cwd: options.cwd, roots: options.watch, ignore: options.ignore, stateFile: options.stateFile});
+		const roots = [...new Set([...options.watch, options.cwd])];
+		const rules = createIgnoreRules({cwd: options.cwd, roots, ignore: options.ignore, stateFile: options.stateFile});
 		warm = createWarmStarter({
 			plan: warmPlan,
 			bus,
 			nextInput: () => running.nextInstanceInput(),
-			tree: {roots: options.watch, isIgnored: (file, isDirectory) => rules.isIgnored(file, isDirectory)},
+			// The app's own code is the watched tree and the working directory (with -w src, the entry
+			// point beside src is the app's too); what the watcher ignores there (.venv) is not.
+			tree: {roots, isIgnored: (file, isDirectory) => rules.isIgnored(file, isDirectory)},
 			preload: warmMode !== 'no-preload',
 			processes: realProcesses,
 		});
