@@ -41,6 +41,16 @@ export interface WarmStarterInput {
 	now?: () => number;
 }
 
+/** The longest a start waits for a parked Python interpreter to finish preloading. */
+const PRELOAD_WAIT_MS = 10_000;
+
+const answersWithin = async (instance: ParkedInstance, ms: number): Promise<boolean> => {
+	let timer: NodeJS.Timeout | undefined;
+	const answered = await Promise.race([instance.replied.then(() => true), new Promise<boolean>(resolve => (timer = setTimeout(() => resolve(false), ms)))]);
+	clearTimeout(timer);
+	return answered;
+};
+
 // Variables that are the instance's own, and only known at the start.
 const PER_INSTANCE = new Set(['DEVTUI_RESTART', INSTANCE_ENV]);
 
@@ -173,8 +183,10 @@ export const createWarmStarter = ({plan, bus, nextInput, tree, preload = true, p
 		if (instance) {
 			// A Python interpreter still preloading: wait for it (what is left of its imports is less
 			// than a cold start would do), since only its answer tells whether it can be used.
-			if (plan.kind === 'python') await instance.replied;
-			const refused = refuse(instance, input);
+			const slow = plan.kind === 'python' && !(await answersWithin(instance, PRELOAD_WAIT_MS));
+			const refused = slow
+				? {kind: 'preload-slow', message: `the parked interpreter was still preloading after ${PRELOAD_WAIT_MS / 1000} s (an import that waits for something?): this start is cold`}
+				: refuse(instance, input);
 			if (refused) {
 				sayOnce(refused.kind, refused.message);
 				await instance.discard();
