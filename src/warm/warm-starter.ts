@@ -41,6 +41,9 @@ export interface WarmStarterInput {
 	now?: () => number;
 }
 
+/** Parked this long after a start at the latest, whether or not the instance showed it is ready. */
+const PARK_AFTER_MS = 2000;
+
 /** The longest a start waits for a parked Python interpreter to finish preloading. */
 const PRELOAD_WAIT_MS = 10_000;
 
@@ -123,8 +126,18 @@ export const createWarmStarter = ({plan, bus, nextInput, tree, preload = true, p
 		})();
 	};
 
+	// An app that gives no sign of readiness is told apart only after 10 s (app/readiness-unknown);
+	// its next interpreter is parked sooner, once it has had this long to boot undisturbed.
+	let settled: NodeJS.Timeout | undefined;
 	const unsubscribe = bus.subscribe(event => {
 		switch (event.type) {
+			case 'run/spawned':
+				clearTimeout(settled);
+				settled = setTimeout(() => {
+					if (current && current.pid === event.pid && current.exit === undefined) park();
+				}, PARK_AFTER_MS);
+				settled.unref();
+				return;
 			case 'app/ready':
 			case 'app/readiness-unknown':
 				if (current && event.pid === current.pid) park();
@@ -135,6 +148,7 @@ export const createWarmStarter = ({plan, bus, nextInput, tree, preload = true, p
 				return;
 			case 'devtui/quitting':
 				closed = true;
+				clearTimeout(settled);
 				void parked?.discard();
 				return;
 			default:
@@ -208,6 +222,7 @@ export const createWarmStarter = ({plan, bus, nextInput, tree, preload = true, p
 		processes: {...processes, spawn},
 		async dispose() {
 			closed = true;
+			clearTimeout(settled);
 			unsubscribe();
 			await parking;
 			await parked?.discard();

@@ -1,7 +1,7 @@
 // The path a user takes: the packed tarball installed into an empty project, then `npx devtui`.
 
 import {execFileSync, spawn, spawnSync} from 'node:child_process';
-import {mkdtempSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
@@ -107,5 +107,32 @@ describe('the packed tarball', () => {
 		child.kill('SIGTERM');
 		expect(await exited).toBe(0);
 		expect(pids.filter(pid => isAlive(pid))).toEqual([]);
+	});
+
+	it('ships the warm hook and launcher: --warm restarts node and python apps from the installed package', async () => {
+		const project = path.join(work, 'project');
+		for (const asset of ['warm-hook.cjs', 'warm-hook.mjs', 'warm_launcher.py']) expect(packedFiles).toContain(`src/warm/assets/${asset}`);
+		for (const [file, command, source] of [
+			['warm.mjs', 'node', "console.log(`WARM pid=${process.pid} restart=${process.env.DEVTUI_RESTART}`); setInterval(() => {}, 1000); process.on('SIGTERM', () => process.exit(0));\n"],
+			['warm.py', 'python3', "import os, time\nprint('WARM pid=%d restart=%s' % (os.getpid(), os.environ['DEVTUI_RESTART']), flush=True)\ntime.sleep(60)\n"],
+		] as const) {
+			writeFileSync(path.join(project, file), source);
+			const child = spawn(path.join(project, 'node_modules/.bin/devtui'), ['--no-tui', '--warm', '-w', file, '--', command, file], {cwd: project, stdio: ['ignore', 'pipe', 'pipe']});
+			let out = '';
+			child.stdout.on('data', chunk => (out += chunk));
+			child.stderr.on('data', chunk => (out += chunk));
+			const exited = new Promise<number | null>(resolve => child.on('close', code => resolve(code)));
+			await waitFor(() => out.includes('restart=0') && out.includes('watching'), {message: () => `first start; output: ${out}`});
+			// These apps give no sign of readiness: the next interpreter is parked 2 s after the start.
+			await new Promise(resolve => setTimeout(resolve, 2500));
+			writeFileSync(path.join(project, file), `${source}\n`);
+			await waitFor(() => out.includes('restart=1'), {message: () => `restart; output: ${out}`});
+			const pid = Number(/restart #1: started pid (\d+)/.exec(out)?.[1]);
+			// The instance runs through the installed package's own hook or launcher.
+			expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8')).toMatch(/node_modules\/devtui\/src\/warm\/assets\/warm[-_](hook\.mjs|launcher\.py)/);
+			expect(out).not.toMatch(/--warm does nothing|--warm: /);
+			child.kill('SIGTERM');
+			expect(await exited).toBe(0);
+		}
 	});
 });
