@@ -4,7 +4,9 @@
 import {cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, renameSync, utimesSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import {spawn} from 'node:child_process';
 import {afterEach, describe, expect, it} from 'vitest';
+import {PYTHON_LAUNCHER, warmAsset} from '../../src/warm/asset-path.js';
 import {freePort} from '../helpers/free-port.js';
 import {isAlive} from '../helpers/process-alive.js';
 import {runCli, type CliRun} from '../helpers/run-cli.js';
@@ -363,3 +365,37 @@ describe('devtui --warm and devtui itself', () => {
 		expect(warmChildren(run.child.pid!)).toEqual([]);
 	});
 });
+
+describe('the Python launcher on its own', () => {
+	// Runs `python <launcher> <args>` with go at once, and `python <args>`, and compares what each printed and how it ended.
+	const run = (args: string[], cwd: string, warm: boolean) =>
+		new Promise<{output: string; code: number | null; signal: NodeJS.Signals | null}>(resolve => {
+			const stdio: Array<'ignore' | 'pipe'> = ['ignore', 'pipe', 'pipe'];
+			while (stdio.length < 63) stdio.push('ignore');
+			stdio.push('pipe');
+			const command = warm ? [warmAsset(PYTHON_LAUNCHER), ...args] : args;
+			const child = spawn(SYSTEM_PYTHON, command, {cwd, env: {...process.env, DEVTUI_WARM_FD: '63'}, stdio: warm ? stdio : ['ignore', 'pipe', 'pipe']});
+			let output = '';
+			child.stdout!.on('data', chunk => (output += chunk));
+			child.stderr!.on('data', chunk => (output += chunk));
+			if (warm) {
+				const pipe = child.stdio[63] as NodeJS.ReadWriteStream;
+				pipe.on('data', () => {});
+				pipe.on('error', () => {});
+				pipe.write(`${JSON.stringify({park: {preload: [], watched: [cwd], allowed: []}})}\n${JSON.stringify({go: {set: {}, unset: ['DEVTUI_WARM_FD']}})}\n`);
+			}
+			child.on('close', (code, signal) => resolve({output, code, signal}));
+		});
+
+	it('ends a script as python does: a syntax error, a missing file or module, sys.exit, Ctrl-C after atexit', async () => {
+		const cwd = mkdtempSync(path.join(os.tmpdir(), 'devtui-warm-launcher-'));
+		writeFileSync(path.join(cwd, 'bad.py'), 'x = (\n');
+		writeFileSync(path.join(cwd, 'exits.py'), 'import sys\nprint("bye")\nsys.exit(5)\n');
+		writeFileSync(path.join(cwd, 'interrupted.py'), 'import atexit\natexit.register(lambda: print("atexit ran", flush=True))\nraise KeyboardInterrupt\n');
+		for (const args of [['bad.py'], ['missing.py'], ['-m', 'missing_module'], ['exits.py'], ['interrupted.py']]) {
+			const [cold, warm] = [await run(args, cwd, false), await run(args, cwd, true)];
+			expect(warm, args.join(' ')).toEqual(cold);
+		}
+	});
+});
+

@@ -196,14 +196,22 @@ def _devtui_warm():
         if adds_path:
             sys.path.insert(0, os.path.dirname(os.path.realpath(script)))
         path = os.path.abspath(script)
-        with open(path, 'rb') as source_file:
-            source = source_file.read()
-        code = compile(source, path, 'exec', dont_inherit=True)
+        try:
+            with open(path, 'rb') as source_file:
+                source = source_file.read()
+        except OSError as error:
+            # What python itself says, and its exit code, for a script it cannot open.
+            sys.stderr.write("%s: can't open file %r: [Errno %d] %s\n" % (sys.executable, path, error.errno, error.strerror))
+            sys.stderr.flush()
+            os._exit(2)
         from importlib.machinery import SourceFileLoader
         namespace.clear()
         namespace.update(__name__='__main__', __doc__=None, __package__=None, __loader__=SourceFileLoader('__main__', path),
                          __spec__=None, __annotations__={}, __builtins__=builtins, __file__=path, __cached__=None)
-        run = lambda: exec(code, namespace)  # noqa: E731
+
+        def run():
+            # Compiled here, so that a syntax error is reported like any error of the app's.
+            exec(compile(source, path, 'exec', dont_inherit=True), namespace)
 
     try:
         run()
