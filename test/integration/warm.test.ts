@@ -379,7 +379,7 @@ describe('the Python launcher on its own', () => {
 			child.stdout!.on('data', chunk => (output += chunk));
 			child.stderr!.on('data', chunk => (output += chunk));
 			if (warm) {
-				const pipe = child.stdio[63] as NodeJS.ReadWriteStream;
+				const pipe = (child.stdio as unknown as NodeJS.ReadWriteStream[])[63]!;
 				pipe.on('data', () => {});
 				pipe.on('error', () => {});
 				pipe.write(`${JSON.stringify({park: {preload: [], watched: [cwd], allowed: []}})}\n${JSON.stringify({go: {set: {}, unset: ['DEVTUI_WARM_FD']}})}\n`);
