@@ -82,11 +82,12 @@ export const createWarmStarter = ({plan, bus, nextInput, tree, preload = true, p
 	const asset = warmAsset(plan.kind === 'python' ? PYTHON_LAUNCHER : plan.flag === '--import' ? NODE_ESM_HOOK : NODE_HOOK);
 	const reports = plan.kind === 'python' ? mkdtempSync(path.join(os.tmpdir(), 'devtui-warm-')) : undefined;
 	const modules = createModuleList(tree);
-	let preloading = preload;
 	let parked: ParkedInstance | undefined;
 	let parking: Promise<void> | undefined;
 	let current: AppProcess | undefined;
-	let currentReport: string | undefined;
+	// The instances' reports. The last few are read again at each park: an instance that has stopped
+	// since adds what it imported late (a first request's imports); older ones were read to the end.
+	const reportFiles: string[] = [];
 	let closed = false;
 	let reportCount = 0;
 	const said = new Set<string>();
@@ -98,12 +99,12 @@ export const createWarmStarter = ({plan, bus, nextInput, tree, preload = true, p
 
 	const parkMessage = () =>
 		plan.kind === 'python'
-			? {preload: preloading ? modules.names() : [], watched: [...tree.roots], allowed: modules.allowed()}
+			? {preload: preload ? modules.names() : [], watched: [...tree.roots], allowed: modules.allowed()}
 			: undefined;
 
 	const park = () => {
 		if (closed || parked || parking) return;
-		if (currentReport) modules.readReport(currentReport);
+		for (const file of reportFiles.slice(-3)) modules.readReport(file);
 		const input = nextInput();
 		parking = (async () => {
 			try {
@@ -183,7 +184,7 @@ export const createWarmStarter = ({plan, bus, nextInput, tree, preload = true, p
 		if (plan.kind === 'node') return processes.spawn(input);
 		const report = nextReport();
 		const instance = await parkInstance({processes, input, command: plan.parkedCommand(input.command, asset), park: {preload: [], watched: [...tree.roots], allowed: []}, now});
-		currentReport = report;
+		if (report) reportFiles.push(report);
 		const app = instance.go({env: input.env, ...(report ? {report} : {})}, input.onLines, now());
 		delete app.warm;
 		return app;
@@ -206,7 +207,7 @@ export const createWarmStarter = ({plan, bus, nextInput, tree, preload = true, p
 				await instance.discard();
 			} else {
 				const report = nextReport();
-				currentReport = report;
+				if (report) reportFiles.push(report);
 				// The instance marker is the one the parked process was started with: /proc shows its
 				// environment as it was at exec, and the watchdog finds strays by it.
 				const env = {...input.env, [INSTANCE_ENV]: instance.input.env[INSTANCE_ENV]};
