@@ -7,6 +7,7 @@ import path from 'node:path';
 import {spawn} from 'node:child_process';
 import {afterEach, describe, expect, it} from 'vitest';
 import {PYTHON_LAUNCHER, warmAsset} from '../../src/warm/asset-path.js';
+import {cleanupRuns, startJson, tempDir} from '../fixtures/apps/proto-json-run.js';
 import {freePort} from '../helpers/free-port.js';
 import {isAlive} from '../helpers/process-alive.js';
 import {runCli, type CliRun} from '../helpers/run-cli.js';
@@ -396,6 +397,29 @@ describe('the Python launcher on its own', () => {
 			const [cold, warm] = [await run(args, cwd, false), await run(args, cwd, true)];
 			expect(warm, args.join(' ')).toEqual(cold);
 		}
+	});
+});
+
+describe('devtui --warm and the rest of the run', () => {
+	afterEach(cleanupRuns);
+
+	it('parking the next interpreter takes nothing from the running one: its sd_notify STOPPING and EXTEND still count', async () => {
+		// The next instance's spawn input is asked for while this one runs; a participant that switched
+		// to the next instance there (the notify channel did) dropped the running one's datagrams.
+		const devtui = startJson(['--warm', '--timeout', '1000', '--', SYSTEM_PYTHON, fixture('notify-app.py')], {
+			cwd: tempDir('devtui-warm-notify-'),
+			env: {NOTIFY_SHUTDOWN_MS: '2500', NOTIFY_EXTEND_USEC: '4000000', DEVTUI_TEST_WARM: ''},
+		});
+		await devtui.waitForEvent('watch/ready');
+		await devtui.waitForOutput(/^READY \d+$/);
+		const first = devtui.of('run/spawned')[0]!;
+		await waitFor(() => warmChildren(devtui.run.child.pid!).some(pid => pid !== first.pid) || undefined, {timeout: 15_000, message: 'a parked interpreter'});
+		devtui.touch();
+		const timeline = await devtui.completed(1);
+		expect(timeline.forced).toBe(false);
+		expect(devtui.of('app/stopping')).toEqual([expect.objectContaining({pid: first.pid})]);
+		expect(devtui.of('app/extend')[0]).toMatchObject({pid: first.pid, requestedMs: 4000});
+		expect(devtui.of('run/spawned')[1]!.warm).toBeDefined();
 	});
 });
 
