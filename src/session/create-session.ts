@@ -83,7 +83,9 @@ export const createSession = async (
 		channel = await openAppChannel(bus, {
 			ready: () => readiness.clientReady(),
 			extend: ms => supervisor?.extendStop(ms),
-			listening: (pid, restart, names) => listening.taken(pid, restart, names),
+			// socket/taken names the instance (run/spawned's pid), as the /proc look does: behind a shell the
+			// client's own process is a child of it, and the views match the instance's pid.
+			listening: (pid, restart, names) => listening.taken(supervisor?.pid ?? pid, restart, names),
 			stateSaved: () => {
 				stateSaved = true;
 			},

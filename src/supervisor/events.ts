@@ -219,7 +219,8 @@ interface EventPayloads {
 	/**
 	 * The app serves on the sockets it was handed: its client said so (`via: 'client'`, the
 	 * `listening` message), or an app process with the socket open was seen accepting on it
-	 * (`via: 'accepting'`, from /proc: an epoll set or a blocked accept/poll/select).
+	 * (`via: 'accepting'`, from /proc: an epoll set or a blocked accept/poll/select). `pid` is the
+	 * instance's (run/spawned's), even when a process below it took the sockets.
 	 */
 	'socket/taken': {pid: number; names: string[]; restart?: number; via: 'client' | 'accepting'};
 	/** Connections waiting in the held sockets' backlog (sampled while they are not 0, and when they drain). */
