@@ -71,3 +71,26 @@ export const appendLines = (
 	};
 	return trace === undefined ? next : {...next, trace};
 };
+
+/**
+ * Appends entries built elsewhere (a stack's services' lines, each tagged with its service) to a
+ * bounded log, renumbering them from the log's own ids so ids keep increasing across sources.
+ */
+export const appendEntries = (logs: LogState, entries: readonly LogEntry[], service: string, cap: number = LOG_CAP): LogState => {
+	if (entries.length === 0) return logs;
+	const skipped = Math.max(0, entries.length - cap);
+	const added: LogEntry[] = [];
+	let id = logs.nextId + skipped;
+	for (let index = skipped; index < entries.length; index++) {
+		const {text, stream, search, level} = entries[index]!;
+		// One shape for every entry of the merged log (V8 keeps one hidden class).
+		added.push({id: id++, stream, text, search, level, service});
+	}
+	const keep = Math.max(0, cap - added.length);
+	const kept = logs.entries.length > keep ? logs.entries.slice(logs.entries.length - keep) : logs.entries;
+	return {
+		entries: kept.length === 0 ? added : [...kept, ...added],
+		nextId: id,
+		dropped: logs.dropped + skipped + (logs.entries.length - kept.length),
+	};
+};
