@@ -8,10 +8,13 @@ import {theme} from './theme.js';
 export interface HelpOverlayProps {
 	width: number;
 	height: number;
+	/** A stack is shown: its keys are listed, and r, k, p said to act on the focused service. */
+	stack?: boolean;
 }
 
-const SECTIONS: {id: Binding['section']; title: string}[] = [
-	{id: 'app', title: 'The app'},
+const SECTIONS: {id: Binding['section']; title: string; stackTitle?: string}[] = [
+	{id: 'app', title: 'The app', stackTitle: 'The focused service'},
+	{id: 'services', title: 'Services'},
 	{id: 'panes', title: 'Panes'},
 	{id: 'logs', title: 'Logs'},
 	{id: 'inspector', title: 'State inspector'},
@@ -19,23 +22,27 @@ const SECTIONS: {id: Binding['section']; title: string}[] = [
 
 const LABEL_WIDTH = 14;
 
-export const HelpOverlay = ({width, height}: HelpOverlayProps) => {
-	const listed = BINDINGS.filter(binding => binding.help !== '');
+// A stack's own keys exist only in a stack (their `when` asks for one).
+const stackOnly = (binding: Binding): boolean => binding.section === 'services';
+
+export const HelpOverlay = ({width, height, stack = false}: HelpOverlayProps) => {
+	const listed = BINDINGS.filter(binding => binding.help !== '' && (stack || !stackOnly(binding)));
+	const sections = SECTIONS.filter(section => listed.some(binding => binding.section === section.id));
 	// Section headings only when there is room for them.
-	const withHeadings = listed.length + SECTIONS.length < height;
+	const withHeadings = listed.length + sections.length < height;
 	return (
 		<Box flexDirection="column" width={width} height={height} overflow="hidden">
 			<PaneTitle title="Keys" detail="esc or ? closes" focused width={width} />
-			{SECTIONS.map(section => (
+			{sections.map(section => (
 				<Box key={section.id} flexDirection="column">
-					{withHeadings ? <Text bold>{` ${section.title}`}</Text> : null}
+					{withHeadings ? <Text bold>{` ${stack ? (section.stackTitle ?? section.title) : section.title}`}</Text> : null}
 					{listed
 						.filter(binding => binding.section === section.id)
 						.map(binding => (
 							<Box key={binding.command} width={width} height={1}>
 								<Text wrap="truncate-end">
 									<Text color={theme.accent}>{`   ${binding.label.padEnd(LABEL_WIDTH)}`}</Text>
-									{binding.help}
+									{stack ? (binding.stackHelp ?? binding.help) : binding.help}
 								</Text>
 							</Box>
 						))}

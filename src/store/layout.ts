@@ -19,7 +19,8 @@ export interface Layout {
 	headerHeight: number;
 	footerHeight: number;
 	top: {height: number; leftWidth: number; rightWidth: number; changesHeight: number; historyHeight: number};
-	bottom: {height: number; split: boolean; logsWidth: number; inspectorWidth: number};
+	/** `prefix`: columns of each log row that the service's name takes (a stack's merged log). */
+	bottom: {height: number; split: boolean; logsWidth: number; inspectorWidth: number; prefix?: number};
 	/** A stack's services pane, at the top of the left column (`top.leftWidth` wide); absent for one app. */
 	services?: {height: number};
 }
@@ -38,6 +39,8 @@ export interface LayoutOptions {
 	inspector?: boolean;
 	/** How many services the stack has; with more than one the services pane is laid out. @default 1 */
 	services?: number;
+	/** Columns the log's service prefix takes (stack-view.ts's logPrefixWidth). @default 0 */
+	logPrefix?: number;
 	/** The focused pane: changes or history without room of their own take the services pane's place. */
 	focus?: PaneId;
 }
@@ -56,7 +59,7 @@ const stackTop = (topHeight: number, available: number, services: number, focus:
 	return {height, servicesHeight: 0, changesHeight: Math.ceil(height / 2), historyHeight: height - Math.ceil(height / 2)};
 };
 
-export const computeLayout = (width: number, height: number, {inspector = true, services = 1, focus}: LayoutOptions = {}): Layout => {
+export const computeLayout = (width: number, height: number, {inspector = true, services = 1, focus, logPrefix = 0}: LayoutOptions = {}): Layout => {
 	const headerHeight = 2;
 	const footerHeight = 1;
 	const available = Math.max(0, height - headerHeight - footerHeight);
@@ -76,13 +79,16 @@ export const computeLayout = (width: number, height: number, {inspector = true, 
 		headerHeight,
 		footerHeight,
 		top: {height: topHeight, leftWidth, rightWidth: Math.max(0, width - leftWidth - 1), changesHeight, historyHeight},
-		bottom: {height: bottomHeight, split, logsWidth: split ? width - inspectorWidth - 1 : width, inspectorWidth},
+		bottom: {height: bottomHeight, split, logsWidth: split ? width - inspectorWidth - 1 : width, inspectorWidth, ...(logPrefix > 0 ? {prefix: logPrefix} : {})},
 		...(stack ? {services: {height: stack.servicesHeight}} : {}),
 	};
 };
 
 /** Columns a log line has in a log pane `width` wide: one goes to the stream's gutter. */
 export const logTextWidth = (width: number): number => Math.max(1, width - 1);
+
+/** Columns a log line has in the layout's log pane: the gutter and any service prefix go first. */
+export const logRowWidth = (layout: Layout): number => Math.max(1, logTextWidth(layout.bottom.logsWidth) - (layout.bottom.prefix ?? 0));
 
 /** Rows a pane shows below its title, for PgUp/PgDn. */
 export const pageSize = (layout: Layout, pane: PaneId): number => {

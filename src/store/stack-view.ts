@@ -93,3 +93,54 @@ export const allHeld = (stack: StackState): boolean =>
 
 /** The position of the focused service in the stack's order (0 when none). */
 export const focusedIndex = (stack: StackState): number => Math.max(0, stack.focused === undefined ? 0 : stack.order.indexOf(stack.focused));
+
+/** The key context's stack part, or undefined when fewer than two services make no stack worth showing. */
+export const stackKeyContext = (stack: StackState | undefined): {focused?: string; allHeld: boolean; logScope: 'all' | 'focused'} | undefined =>
+	stack === undefined || stack.order.length < 2
+		? undefined
+		: {...(stack.focused === undefined ? {} : {focused: stack.focused}), allHeld: allHeld(stack), logScope: stack.logScope};
+
+export interface ServiceRow {
+	name: string;
+	/** 1-based: the digit that focuses it. */
+	number: number;
+	status: ServiceStatus;
+	pid?: number;
+	restarts: number;
+	changeToReadyMs?: number;
+	/** "waits for queue ready", while it does. */
+	waits?: string;
+	/** Changes waiting for the release, while held. */
+	pending: number;
+	focused: boolean;
+}
+
+/** One row per service, in the stack's order. */
+export const serviceRows = (stack: StackState): ServiceRow[] =>
+	stack.order.flatMap((name, index): ServiceRow[] => {
+		const service = stack.services[name];
+		if (!service) return [];
+		const status = serviceStatus(service);
+		const waits = status === 'waiting' ? waitsText(stack, service.waitingFor) : undefined;
+		const ms = lastChangeToReadyMs(service.app);
+		const running = service.app.supervisor !== 'idle' && status !== 'waiting';
+		return [
+			{
+				name,
+				number: index + 1,
+				status,
+				...(running && service.app.pid !== undefined ? {pid: service.app.pid} : {}),
+				restarts: service.app.restart,
+				...(ms === undefined ? {} : {changeToReadyMs: ms}),
+				...(waits === undefined ? {} : {waits}),
+				pending: service.app.held ? service.app.pending.length : 0,
+				focused: name === stack.focused,
+			},
+		];
+	});
+
+/** Columns the log's service prefix takes (the longest name, at most 10, and a space); 0 when it shows one service. */
+export const logPrefixWidth = (stack: StackState | undefined): number => {
+	if (stack === undefined || stack.order.length < 2 || stack.logScope === 'focused') return 0;
+	return Math.min(10, Math.max(...stack.order.map(name => [...name].length))) + 1;
+};
