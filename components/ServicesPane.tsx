@@ -21,14 +21,20 @@ const cut = (text: string, columns: number): string => {
 	return chars.length <= columns ? text.padEnd(columns) : `${chars.slice(0, Math.max(0, columns - 1)).join('')}…`;
 };
 
-// What follows the name: the wait while it waits, else status, pid, restarts and the time.
-const detailOf = (row: ServiceRow): string => {
+// What follows the name, in `columns`: the wait while it waits, else status, pid and restarts,
+// and the change→ready time at the right edge when it fits.
+const detailOf = (row: ServiceRow, columns: number): string => {
 	if (row.waits !== undefined) return row.waits;
 	const status = row.status === 'held' && row.pending > 0 ? `held +${row.pending}` : row.status;
 	const pid = row.pid === undefined ? '' : String(row.pid);
+	const left = `${status.padEnd(8)} ${pid.padStart(5)} ↻${row.restarts}`;
 	const time = row.changeToReadyMs === undefined ? '' : formatDuration(row.changeToReadyMs);
-	return `${status.padEnd(8)} ${pid.padStart(6)} ${`↻${row.restarts}`.padEnd(3)} ${time.padStart(7)}`.trimEnd();
+	return time !== '' && left.length + 2 + time.length <= columns ? `${left.padEnd(columns - time.length)}${time}` : left;
 };
+
+// The legend as long as the title has room for.
+const titleDetail = (count: number, room: number, window: string): string =>
+	[`${count}${window} · ↻ restarts · change→ready`, `${count}${window} · ↻ · change→ready`, `${count}${window}`].find(text => [...text].length + 3 <= room) ?? '';
 
 const Row = ({row, nameWidth, paneFocused, width}: {row: ServiceRow; nameWidth: number; paneFocused: boolean; width: number}) => {
 	const tone = serviceTone(row.status);
@@ -39,7 +45,7 @@ const Row = ({row, nameWidth, paneFocused, width}: {row: ServiceRow; nameWidth: 
 				<Text color={row.focused ? toneColor('accent') : undefined}>{row.focused ? glyphs.cursor : ' '}</Text>
 				<Text color={color} dimColor={tone === 'dim'}>{` ${row.status === 'waiting' ? glyphs.waiting : glyphs.status} `}</Text>
 				<Text bold={row.focused}>{cut(row.name, nameWidth)}</Text>
-				<Text color={row.waits === undefined ? undefined : color} dimColor={row.waits === undefined && !row.focused}>{` ${detailOf(row)}`}</Text>
+				<Text color={row.waits === undefined ? undefined : color} dimColor={row.waits === undefined && !row.focused}>{` ${detailOf(row, Math.max(0, width - nameWidth - 5))}`}</Text>
 			</Text>
 		</Box>
 	);
@@ -51,7 +57,7 @@ export const ServicesPane = ({rows, focused, width, height}: ServicesPaneProps) 
 	const first = windowStart(cursor, rows.length, inner);
 	const nameWidth = Math.min(10, Math.max(4, ...rows.map(row => [...row.name].length)));
 	const hidden = rows.length - inner;
-	const detail = `${rows.length}${hidden > 0 ? ` (${first + 1}-${first + inner} shown)` : ''} · ↻ restarts · change→ready`;
+	const detail = titleDetail(rows.length, width - 13, hidden > 0 ? ` (${first + 1}-${first + inner} shown)` : '');
 	return (
 		<Box flexDirection="column" width={width} height={height} overflow="hidden">
 			<PaneTitle title="Services" detail={detail} focused={focused} width={width} />

@@ -1,6 +1,6 @@
 // A stack's top two rows: the stack at a glance ("4 services · 2 ready · 1 waiting", its mark in
-// the colour of the worst news), then the focused service (the one the panes below show): its
-// status, command, pid, uptime and restarts, and anything that needs attention.
+// the colour of the worst news) and anything that needs attention, then the focused service (the
+// one the panes below show): its status, command, pid, uptime and restarts.
 
 import {Box, Text} from 'ink';
 import {formatCoarseSpan} from '../src/store/clock.js';
@@ -50,9 +50,11 @@ export const StackHeader = ({summary, focused, message, width}: StackHeaderProps
 						))}
 					</Text>
 				</Box>
-				{focused ? (
-					<Box flexShrink={0} marginLeft={2}>
-						<Text dimColor>{`${focused.name}: ${facts.join(' · ')}`}</Text>
+				{message ? (
+					<Box flexShrink={1} marginLeft={2}>
+						<Text wrap="truncate-end" color={toneColor(message.tone)}>
+							{message.text}
+						</Text>
 					</Box>
 				) : null}
 			</Box>
@@ -69,11 +71,9 @@ export const StackHeader = ({summary, focused, message, width}: StackHeaderProps
 						<Text dimColor>{'  starting the stack…'}</Text>
 					)}
 				</Box>
-				{message ? (
-					<Box flexShrink={1} marginLeft={2}>
-						<Text wrap="truncate-end" color={toneColor(message.tone)}>
-							{message.text}
-						</Text>
+				{focused ? (
+					<Box flexShrink={0} marginLeft={2}>
+						<Text dimColor>{facts.join(' · ')}</Text>
 					</Box>
 				) : null}
 			</Box>
