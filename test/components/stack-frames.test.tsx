@@ -5,6 +5,7 @@
 import {cleanup, render} from 'ink-testing-library';
 import {afterEach, describe, expect, it} from 'vitest';
 import {ServicesPane} from '../../components/ServicesPane.js';
+import {serviceColor} from '../../components/theme.js';
 import {serviceRows} from '../../src/store/stack-view.js';
 import {STACK_STATES, type StackStateName} from '../fixtures/states-stack.js';
 import type {Rendered} from '../helpers/render.js';
@@ -135,5 +136,16 @@ describe('the stack dashboard at 120x40', () => {
 		expect(frame).toContain('─ Services · 4 · ↻ restarts · change→ready');
 		expect(frame).toContain('─ Changes · 2 files');
 		expect(frame).toContain('─ History');
+	});
+});
+
+describe('colours', () => {
+	// Ink's own colours are off in a test run (no TTY); the screenshots render them (FORCE_COLOR).
+	it('a distinct colour for each of eight services, none of them a status colour', () => {
+		const colours = Array.from({length: 8}, (_, index) => serviceColor(index));
+		expect(new Set(colours).size).toBe(8);
+		for (const colour of colours) expect(['red', 'yellow', 'green']).not.toContain(colour);
+		// The same service, the same colour: it comes from its place in the stack's order.
+		expect(serviceColor(2)).toBe(serviceColor(2));
 	});
 });
