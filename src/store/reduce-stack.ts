@@ -11,7 +11,7 @@ import {appendEntries, appendLines} from './log-buffer.js';
 import {coalesceOutput} from './reducer.js';
 import {reduceSupervisorEvent} from './reduce-events.js';
 import {reduceUi} from './reduce-ui.js';
-import {createServiceView, STACK_PANES, type ServiceView, type StackState} from './stack-state.js';
+import {createServiceView, STACK_PANES, type ServiceView, type StackAction, type StackState} from './stack-state.js';
 import {focusedView, waitsText} from './stack-view.js';
 import {LOG_CAP, type DashboardState, type LogEntry} from './state.js';
 
@@ -148,11 +148,23 @@ export const reduceStackUi = (stack: StackState, action: UiAction): StackState =
 	return split(stack, view, reduceUi(view, action));
 };
 
+// A loader's result for one service: through the panes when it has the focus (the tree's cursor is
+// the stack's), else into its own view model, ready for when it has.
+const reduceServiceUi = (stack: StackState, service: string, action: UiAction): StackState => {
+	if (service === stack.focused) return reduceStackUi(stack, action);
+	const view = stack.services[service];
+	if (!view) return stack;
+	const app = reduceUi(view.app, action);
+	return app === view.app ? stack : {...stack, services: {...stack.services, [service]: {...view, app}}};
+};
+
 const isUiAction = (action: DashboardAction | StackStreamEvent): action is UiAction =>
 	['tick', 'ui/', 'snapshots/', 'snapshot/', 'preview/'].some(prefix => action.type.startsWith(prefix));
 
-export const reduceStack = (stack: StackState, action: UiAction | StackStreamEvent): StackState =>
-	isUiAction(action) ? reduceStackUi(stack, action) : reduceStackStreamEvent(stack, action);
+export const reduceStack = (stack: StackState, action: StackAction | StackStreamEvent): StackState => {
+	if (action.type === 'stack/service-ui') return reduceServiceUi(stack, action.service, action.action);
+	return isUiAction(action) ? reduceStackUi(stack, action) : reduceStackStreamEvent(stack, action as StackStreamEvent);
+};
 
 /** Folds a queued batch, joining runs of one process's output first, as for one app. */
 export const reduceStackAll = (stack: StackState, events: readonly StackStreamEvent[]): StackState =>

@@ -4,6 +4,7 @@
 // merged from all of them. Plain data only, like DashboardState.
 
 import type {DependencyWait, ServiceInfo} from '../stack/stack-types.js';
+import type {UiAction} from './actions.js';
 import {createInitialState, type DashboardState, type LogState, type PaneId, type UiState} from './state.js';
 
 /** Focus order for tab / shift+tab in a stack: the services pane first. */
@@ -37,6 +38,12 @@ export interface StackState {
 	/** One set of panes, filter and log view for the whole stack. */
 	ui: UiState;
 }
+
+/**
+ * The dashboard's actions on a stack: the panes' (on the focused service), or a loader's result
+ * for one service whichever has the focus (its state preview, loaded when it saved).
+ */
+export type StackAction = UiAction | {type: 'stack/service-ui'; service: string; action: UiAction};
 
 export interface StackInitialInput {
 	cwd: string;

@@ -3,13 +3,12 @@
 // (stack-view.ts), so every pane, key and the clock work on a stack as they do on one app.
 
 import type {StackStreamEvent} from '../stack/stack-types.js';
-import type {UiAction} from './actions.js';
 import {reduceStack, reduceStackAll} from './reduce-stack.js';
-import type {StackState} from './stack-state.js';
+import type {StackAction, StackState} from './stack-state.js';
 import {focusedView} from './stack-view.js';
 import {createFoldingStore, type DashboardStore, type FoldingStore, type StoreOptions} from './store.js';
 
-export type StackStore = FoldingStore<StackState, StackStreamEvent, UiAction>;
+export type StackStore = FoldingStore<StackState, StackStreamEvent, StackAction>;
 
 export const createStackStore = (initial: StackState, options: StoreOptions = {}): StackStore =>
 	createFoldingStore(initial, {reduce: reduceStack, reduceAll: reduceStackAll}, options);

@@ -18,6 +18,10 @@ import type {StackCommands, StackStream} from '../stack/stack-types.js';
 import {createLogFormatter} from '../store/log-lines.js';
 import {createStackState} from '../store/stack-state.js';
 import {createStackStore, paneStore, type StackStore} from '../store/stack-store.js';
+import type {StatePreviewSource} from '../state/state-preview-types.js';
+import {createStatePreviewSource} from '../state/state-preview.js';
+import type {SupervisorEvent} from '../supervisor/events.js';
+import {connectPreview} from './connect-preview.js';
 import {createStackCommands, type StackSnapshots} from './create-stack-commands.js';
 import {driveClock} from './drive-clock.js';
 
@@ -39,6 +43,10 @@ export interface StackDashboardInput {
 	color: boolean;
 	/** The services' snapshots, for the snapshot browser; without them it says there are none to show. */
 	snapshots?: StackSnapshots;
+	/** Each service's state file (its options.stateFile), for the state pane's tree; without it the pane shows what the events tell. */
+	stateFiles?: Readonly<Record<string, string>>;
+	/** @default the worker-thread loader, as for one app */
+	previewSource?: StatePreviewSource;
 	now?: () => number;
 	/** For tests: where Ink renders (defaults to Ink's own render). */
 	render?: typeof render;
@@ -50,10 +58,33 @@ export interface StackDashboardHandle {
 	unmount(): void;
 }
 
-export const mountStackDashboard = ({stream, commands, quit, cwd, stdout, stdin, color, snapshots, now = Date.now, render: renderTree = render}: StackDashboardInput): StackDashboardHandle => {
+export const mountStackDashboard = ({
+	stream,
+	commands,
+	quit,
+	cwd,
+	stdout,
+	stdin,
+	color,
+	snapshots,
+	stateFiles,
+	previewSource,
+	now = Date.now,
+	render: renderTree = render,
+}: StackDashboardInput): StackDashboardHandle => {
 	const store = createStackStore(createStackState({cwd, now: now(), services: commands.services}));
 	const panes = paneStore(store);
 	const stopIngest = stream.subscribe(event => store.ingest(event));
+	// Each service's state tree, (re)loaded after its saves, as for one app: its events, its file.
+	const source = stateFiles && Object.keys(stateFiles).length > 0 ? (previewSource ?? createStatePreviewSource()) : undefined;
+	const stopPreviews = Object.entries(source ? stateFiles! : {}).map(([service, stateFile]) =>
+		connectPreview({
+			bus: {subscribe: listener => stream.subscribe(event => void (!event.type.startsWith('stack/') && 'service' in event && event.service === service && listener(event as SupervisorEvent)))},
+			store: {dispatch: action => store.dispatch({type: 'stack/service-ui', service, action})},
+			source: source!,
+			stateFile,
+		}),
+	);
 	const dashboardCommands = createStackCommands({stack: commands, store, quit, ...(snapshots ? {snapshots} : {})});
 	stdout.write(ENTER_ALTERNATE_SCREEN);
 	const instance: Instance = renderTree(
@@ -74,9 +105,11 @@ export const mountStackDashboard = ({stream, commands, quit, cwd, stdout, stdin,
 			done = true;
 			stopClock();
 			stopIngest();
+			for (const stop of stopPreviews) stop();
 			store.dispose();
 			instance.unmount();
 			stdout.write(LEAVE_ALTERNATE_SCREEN);
+			void source?.close();
 		},
 	};
 };

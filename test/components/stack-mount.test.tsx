@@ -6,6 +6,7 @@ import {render as inkRender} from 'ink';
 import {afterEach, describe, expect, it} from 'vitest';
 import type {StackCommands, StackStream, StackStreamEvent} from '../../src/stack/stack-types.js';
 import {mountStackDashboard, type StackDashboardHandle} from '../../src/tui/run-stack-dashboard.js';
+import {PREVIEW} from '../fixtures/states.js';
 import {SHOP} from '../fixtures/states-stack.js';
 import {FakeStdin, FakeStdout} from '../helpers/render.js';
 import {waitFor} from '../helpers/wait-for.js';
@@ -85,4 +86,46 @@ describe('mountStackDashboard', () => {
 		expect(listeners.size).toBe(0);
 		handle = undefined;
 	});
+
+	it("loads each service's state tree after its saves, and the state pane shows the focused one's", async () => {
+		const {stream, emit} = fakeStream();
+		const loaded: string[] = [];
+		const previewSource = {
+			load: async (file: string) => {
+				loaded.push(file);
+				if (!file.includes('/api/')) throw new Error('not there');
+				return {...PREVIEW, file};
+			},
+			close: async () => {},
+		};
+		const commands: StackCommands = {services: SHOP, restart() {}, forceKill() {}, hold() {}, restartAll() {}, holdAll() {}};
+		const stdout = new FakeStdout(140, 40);
+		const stdin = new FakeStdin();
+		handle = mountStackDashboard({
+			stream,
+			commands,
+			quit() {},
+			cwd: '/home/dev/shop',
+			stdout: stdout as unknown as NodeJS.WriteStream,
+			stdin: stdin as unknown as NodeJS.ReadStream,
+			color: false,
+			stateFiles: {queue: '/home/dev/shop/queue/.devtui/restart_state.json', api: '/home/dev/shop/api/.devtui/restart_state.json'},
+			previewSource,
+			render: (tree, options) => inkRender(tree, {...(options as object), debug: true}),
+		});
+		const frame = () => plain(stdout.frames.at(-1) ?? '');
+		// Loaded once each at the start; api's save loads it again.
+		await waitFor(() => loaded.length === 2, {message: () => `the first loads: ${loaded.join(', ')}`});
+		emit({type: 'state/validated', bytes: 19_156, keys: ['sessions', 'cart'], changedKeys: ['cart'], snapshot: '.devtui/snapshots/0001.json', durationMs: 3, service: 'api', at: Date.now()});
+		await waitFor(() => loaded.length === 3, {message: () => `api's reload: ${loaded.join(', ')}`});
+		expect(loaded[2]).toBe('/home/dev/shop/api/.devtui/restart_state.json');
+		// The queue (focused) has no state: no state pane. api has: its tree shows once focused.
+		await waitFor(() => frame().includes('4 services'), {message: () => frame()});
+		expect(frame()).not.toContain('─ State');
+		stdin.write('2');
+		await waitFor(() => frame().includes('─ State') && frame().includes('sessions'), {message: () => `api's state tree:\n${frame()}`});
+		// A state file that does not exist is no error: the queue simply has no state.
+		expect(handle.store.getState().services['queue']!.app.preview.status).toBe('none');
+	});
 });
+

@@ -47,12 +47,14 @@ const rowOf = (screen: string, service: Service): Row | undefined => {
 
 const waitForRow = async (terminal: Terminal, service: Service, wanted: (row: Row) => boolean, what: string): Promise<Row> => {
 	let found: Row | undefined;
+	let screen = '';
 	await waitFor(
 		async () => {
-			found = rowOf(await terminal.screen(), service);
+			screen = await terminal.screen();
+			found = rowOf(screen, service);
 			return found !== undefined && wanted(found);
 		},
-		{timeout: 20_000, message: async () => `${service} ${what}:\n${await terminal.screen()}`},
+		{timeout: 20_000, message: () => `${service} ${what}:\n${screen}`},
 	);
 	return found!;
 };

@@ -184,4 +184,18 @@ describe('the stack view model', () => {
 		expect(panes.getState()).toBe(panes.getState());
 		store.dispose();
 	});
+
+	it("applies a loader's result to its own service, whether or not it has the focus", () => {
+		const stack = STACK_STATES.stackRunning();
+		const preview = {file: '/q.json', bytes: 2, mtimeMs: T0, root: {type: 'object' as const, size: 0, children: []}};
+		const queue = reduceStack(stack, {type: 'stack/service-ui', service: 'queue', action: {type: 'preview/loaded', preview: preview as never}});
+		expect(queue.focused).toBe('api');
+		expect(queue.services['queue']!.app.preview.status).toBe('ready');
+		expect(queue.services['api']!.app.preview.status).toBe('none');
+		expect(queue.ui).toBe(stack.ui);
+		const api = reduceStack(stack, {type: 'stack/service-ui', service: 'api', action: {type: 'preview/failed', message: 'broken'}});
+		expect(focusedView(api).preview).toEqual({status: 'error', message: 'broken'});
+		expect(reduceStack(stack, {type: 'stack/service-ui', service: 'nobody', action: {type: 'preview/none'}})).toBe(stack);
+	});
 });
+
