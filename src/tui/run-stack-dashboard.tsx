@@ -24,6 +24,7 @@ import type {SupervisorEvent} from '../supervisor/events.js';
 import {connectPreview} from './connect-preview.js';
 import {createStackCommands, type StackSnapshots} from './create-stack-commands.js';
 import {driveClock} from './drive-clock.js';
+import {limitOutput} from './limit-output.js';
 
 const ENTER_ALTERNATE_SCREEN = '\u001B[?1049h';
 const LEAVE_ALTERNATE_SCREEN = '\u001B[?1049l';
@@ -47,6 +48,11 @@ export interface StackDashboardInput {
 	stateFiles?: Readonly<Record<string, string>>;
 	/** @default the worker-thread loader, as for one app */
 	previewSource?: StatePreviewSource;
+	/**
+	 * Pauses a service's output pipes (its supervisor's setOutputPaused): a service flooding output
+	 * waits, as on a slow terminal, instead of pinning the one event loop. Without it nothing is paused.
+	 */
+	pauseOutput?: (service: string, paused: boolean) => void;
 	now?: () => number;
 	/** For tests: where Ink renders (defaults to Ink's own render). */
 	render?: typeof render;
@@ -69,17 +75,24 @@ export const mountStackDashboard = ({
 	snapshots,
 	stateFiles,
 	previewSource,
+	pauseOutput,
 	now = Date.now,
 	render: renderTree = render,
 }: StackDashboardInput): StackDashboardHandle => {
 	const store = createStackStore(createStackState({cwd, now: now(), services: commands.services}));
 	const panes = paneStore(store);
 	const stopIngest = stream.subscribe(event => store.ingest(event));
+	// One service's own events, as its bus carried them.
+	const busOf = (service: string) => ({
+		subscribe: (listener: (event: SupervisorEvent) => void) =>
+			stream.subscribe(event => void (!event.type.startsWith('stack/') && 'service' in event && event.service === service && listener(event as SupervisorEvent))),
+	});
+	const stopLimits = pauseOutput ? commands.services.map(({name}) => limitOutput({bus: busOf(name), pause: paused => pauseOutput(name, paused)})) : [];
 	// Each service's state tree, (re)loaded after its saves, as for one app: its events, its file.
 	const source = stateFiles && Object.keys(stateFiles).length > 0 ? (previewSource ?? createStatePreviewSource()) : undefined;
 	const stopPreviews = Object.entries(source ? stateFiles! : {}).map(([service, stateFile]) =>
 		connectPreview({
-			bus: {subscribe: listener => stream.subscribe(event => void (!event.type.startsWith('stack/') && 'service' in event && event.service === service && listener(event as SupervisorEvent)))},
+			bus: busOf(service),
 			store: {dispatch: action => store.dispatch({type: 'stack/service-ui', service, action})},
 			source: source!,
 			stateFile,
@@ -105,7 +118,7 @@ export const mountStackDashboard = ({
 			done = true;
 			stopClock();
 			stopIngest();
-			for (const stop of stopPreviews) stop();
+			for (const stop of [...stopPreviews, ...stopLimits]) stop();
 			store.dispose();
 			instance.unmount();
 			stdout.write(LEAVE_ALTERNATE_SCREEN);

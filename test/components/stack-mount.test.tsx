@@ -127,5 +127,28 @@ describe('mountStackDashboard', () => {
 		// A state file that does not exist is no error: the queue simply has no state.
 		expect(handle.store.getState().services['queue']!.app.preview.status).toBe('none');
 	});
+
+	it("pauses a flooding service's output, only that service's, and lets it go again", async () => {
+		const {stream, emit} = fakeStream();
+		const pauses: string[] = [];
+		const commands: StackCommands = {services: SHOP, restart() {}, forceKill() {}, hold() {}, restartAll() {}, holdAll() {}};
+		const stdout = new FakeStdout(100, 30);
+		handle = mountStackDashboard({
+			stream,
+			commands,
+			quit() {},
+			cwd: '/home/dev/shop',
+			stdout: stdout as unknown as NodeJS.WriteStream,
+			stdin: new FakeStdin() as unknown as NodeJS.ReadStream,
+			color: false,
+			pauseOutput: (service, paused) => void pauses.push(`${service} ${paused}`),
+			render: (tree, options) => inkRender(tree, {...(options as object), debug: true}),
+		});
+		emit({type: 'run/output', pid: 7, stream: 'stdout', lines: ['a quiet line'], service: 'queue', at: Date.now()});
+		emit({type: 'run/output', pid: 8, stream: 'stdout', lines: Array.from({length: 16_000}, (_, index) => `line ${index}`), service: 'api', at: Date.now()});
+		expect(pauses).toEqual(['api true']);
+		await waitFor(() => pauses.length === 2, {message: () => pauses.join(', ')});
+		expect(pauses).toEqual(['api true', 'api false']);
+	});
 });
 
