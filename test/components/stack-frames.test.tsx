@@ -6,7 +6,19 @@ import {cleanup, render} from 'ink-testing-library';
 import {afterEach, describe, expect, it} from 'vitest';
 import {ServicesPane} from '../../components/ServicesPane.js';
 import {serviceColor} from '../../components/theme.js';
+import {reduceAll} from '../../src/store/reducer.js';
+import {reduceStack, reduceStackAll} from '../../src/store/reduce-stack.js';
+import {createStackState} from '../../src/store/stack-state.js';
 import {serviceRows} from '../../src/store/stack-view.js';
+import {createInitialState} from '../../src/store/state.js';
+import {COMMAND, CWD, createScript, output, ready, spawn, T0} from '../fixtures/dashboard-script.js';
+import {serviceInfo} from '../fixtures/stack-script.js';
+import {App} from '../../components/App.js';
+import {DashboardProvider} from '../../src/hooks/dashboard-context.js';
+import {createLogFormatter} from '../../src/store/log-lines.js';
+import {createStore} from '../../src/store/store.js';
+import {renderAt} from '../helpers/render.js';
+import {idleCommands} from '../helpers/render-stack.js';
 import {STACK_STATES, type StackStateName} from '../fixtures/states-stack.js';
 import type {Rendered} from '../helpers/render.js';
 import {renderStack} from '../helpers/render-stack.js';
@@ -147,5 +159,33 @@ describe('colours', () => {
 		for (const colour of colours) expect(['red', 'yellow', 'green']).not.toContain(colour);
 		// The same service, the same colour: it comes from its place in the stack's order.
 		expect(serviceColor(2)).toBe(serviceColor(2));
+	});
+});
+
+describe('a stack of one service', () => {
+	it('looks exactly like one app: no services pane, no names in the log, the same frame', () => {
+		const script = createScript();
+		script.emit({type: 'watch/ready', paths: [`${CWD}/src`], durationMs: 10, polling: false});
+		spawn(script, 4242, 0);
+		output(script, 4242, 'stdout', ['listening on http://localhost:3000']);
+		output(script, 4242, 'stderr', ['warn: cache cold']);
+		ready(script, 4242, 0, 300);
+		script.wait(5_000);
+		const tick = {type: 'tick', now: script.now()} as const;
+		const app = reduceAll(createInitialState({command: COMMAND, cwd: CWD, watch: [], now: T0}), [...script.events, tick]);
+		const info = serviceInfo('app', COMMAND, {}, CWD);
+		const stack = reduceStack(reduceStackAll(createStackState({cwd: CWD, now: T0, services: [info]}), script.events.map(event => ({...event, service: 'app'}))), tick);
+		const alone = renderAt(
+			<DashboardProvider store={createStore(app)} commands={idleCommands} formatLog={createLogFormatter({color: false})}>
+				<App />
+			</DashboardProvider>,
+			{columns: 80, rows: 24},
+		);
+		const single = plain(alone.lastFrame());
+		alone.unmount();
+		mounted = renderStack(stack, {columns: 80, rows: 24});
+		const one = plain(mounted.lastFrame());
+		expect(one).toBe(single);
+		expect(one).not.toContain('Services');
 	});
 });
