@@ -7,7 +7,7 @@
 import type {ServiceEvent, StackEvent, StackStreamEvent} from '../stack/stack-types.js';
 import type {SupervisorEvent} from '../supervisor/events.js';
 import type {DashboardAction, UiAction} from './actions.js';
-import {appendEntries, appendLines} from './log-buffer.js';
+import {appendEntries, appendLines, type SourceLines} from './log-buffer.js';
 import {coalesceOutput} from './reducer.js';
 import {reduceSupervisorEvent} from './reduce-events.js';
 import {reduceUi} from './reduce-ui.js';
@@ -30,14 +30,22 @@ const withService = (stack: StackState, name: string, view: ServiceView): StackS
 	focused: stack.focused ?? name,
 });
 
-const addEntries = (stack: StackState, service: string, entries: readonly LogEntry[]): StackState =>
-	entries.length === 0 ? stack : {...stack, logs: appendEntries(stack.logs, entries, service, STACK_LOG_CAP)};
+/**
+ * Where a fold puts the lines it adds: a batch collects them and appends them to the merged log in
+ * one go at its end (reduceStackAll), so a batch of interleaved services copies the buffer once.
+ */
+type Sink = SourceLines[];
+
+const addEntries = (stack: StackState, service: string, entries: readonly LogEntry[], sink: Sink): StackState => {
+	if (entries.length > 0) sink.push({service, entries});
+	return stack;
+};
 
 /** devtui's own line about a service, in the merged log under that service's name. */
-const mark = (stack: StackState, service: string, line: string): StackState =>
-	addEntries(stack, service, appendLines({entries: [], nextId: 0, dropped: 0}, 'devtui', [line]).entries);
+const mark = (stack: StackState, service: string, line: string, sink: Sink): StackState =>
+	addEntries(stack, service, appendLines({entries: [], nextId: 0, dropped: 0}, 'devtui', [line]).entries, sink);
 
-const reduceServiceEvent = (stack: StackState, event: ServiceEvent): StackState => {
+const reduceServiceEvent = (stack: StackState, event: ServiceEvent, sink: Sink): StackState => {
 	const name = event.service;
 	const view = serviceOf(stack, name);
 	const app = reduceSupervisorEvent(view.app, event as SupervisorEvent);
@@ -45,10 +53,10 @@ const reduceServiceEvent = (stack: StackState, event: ServiceEvent): StackState 
 	// The service keeps only its log's cursor (next id, an open traceback); the lines are the stack's.
 	const kept = fresh.length === 0 ? app : {...app, logs: {...app.logs, entries: [], dropped: 0}};
 	const next = withService({...stack, now: Math.max(stack.now, event.at)}, name, {...view, app: kept});
-	return addEntries(next, name, fresh);
+	return addEntries(next, name, fresh, sink);
 };
 
-const reduceStackEvent = (stack: StackState, event: StackEvent): StackState => {
+const reduceStackEvent = (stack: StackState, event: StackEvent, sink: Sink): StackState => {
 	const now = Math.max(stack.now, event.at);
 	switch (event.type) {
 		case 'stack/services': {
@@ -72,18 +80,25 @@ const reduceStackEvent = (stack: StackState, event: StackEvent): StackState => {
 			const view = serviceOf(stack, event.service);
 			const next = withService({...stack, now}, event.service, {...view, waitingFor: event.waitingFor});
 			const text = waitsText(next, event.waitingFor);
-			return text === undefined ? next : mark(next, event.service, `◌ ${text}`);
+			return text === undefined ? next : mark(next, event.service, `◌ ${text}`, sink);
 		}
 		case 'stack/cascade': {
 			const view = serviceOf(stack, event.service);
 			const next = withService({...stack, now}, event.service, {...view, cascade: {because: event.because, at: event.at}});
-			return mark(next, event.service, `↻ restarts because ${event.because} restarted`);
+			return mark(next, event.service, `↻ restarts because ${event.because} restarted`, sink);
 		}
 	}
 };
 
-export const reduceStackStreamEvent = (stack: StackState, event: StackStreamEvent): StackState =>
-	isStackEvent(event) ? reduceStackEvent(stack, event) : reduceServiceEvent(stack, event);
+const foldEvent = (stack: StackState, event: StackStreamEvent, sink: Sink): StackState =>
+	isStackEvent(event) ? reduceStackEvent(stack, event, sink) : reduceServiceEvent(stack, event, sink);
+
+const flush = (stack: StackState, sink: Sink): StackState => (sink.length === 0 ? stack : {...stack, logs: appendEntries(stack.logs, sink, STACK_LOG_CAP)});
+
+export const reduceStackStreamEvent = (stack: StackState, event: StackStreamEvent): StackState => {
+	const sink: Sink = [];
+	return flush(foldEvent(stack, event, sink), sink);
+};
 
 /** What reduceUi changed on the composed view goes back where it lives: the panes to the stack, the rest to the service. */
 const split = (stack: StackState, view: DashboardState, next: DashboardState): StackState => {
@@ -167,5 +182,44 @@ export const reduceStack = (stack: StackState, action: StackAction | StackStream
 };
 
 /** Folds a queued batch, joining runs of one process's output first, as for one app. */
-export const reduceStackAll = (stack: StackState, events: readonly StackStreamEvent[]): StackState =>
-	(coalesceOutput(events as unknown as DashboardAction[]) as unknown as StackStreamEvent[]).reduce(reduceStackStreamEvent, stack);
+// A run of output events (most of a flood) changes only each service's log cursor and clock: its
+// services are updated in a scratch map and written back once, before the next other event or at
+// the batch's end, instead of copying the stack and its services for every line.
+const foldOutputRun = (stack: StackState, events: readonly ServiceEvent[], sink: Sink): StackState => {
+	const updated = new Map<string, ServiceView>();
+	let now = stack.now;
+	for (const event of events) {
+		const view = updated.get(event.service) ?? serviceOf(stack, event.service);
+		const app = reduceSupervisorEvent(view.app, event as SupervisorEvent);
+		const fresh = app.logs.entries;
+		updated.set(event.service, {...view, app: fresh.length === 0 ? app : {...app, logs: {...app.logs, entries: [], dropped: 0}}});
+		if (fresh.length > 0) sink.push({service: event.service, entries: fresh});
+		now = Math.max(now, event.at);
+	}
+	let next: StackState = {...stack, now, services: {...stack.services, ...Object.fromEntries(updated)}};
+	for (const name of updated.keys()) {
+		if (!next.order.includes(name)) next = {...next, order: [...next.order, name], focused: next.focused ?? name};
+	}
+	return next;
+};
+
+/** Folds a queued batch, joining runs of one process's output first, as for one app. */
+export const reduceStackAll = (stack: StackState, events: readonly StackStreamEvent[]): StackState => {
+	const sink: Sink = [];
+	let state = stack;
+	let run: ServiceEvent[] = [];
+	const endRun = () => {
+		if (run.length > 0) state = foldOutputRun(state, run, sink);
+		run = [];
+	};
+	for (const event of coalesceOutput(events as unknown as DashboardAction[]) as unknown as StackStreamEvent[]) {
+		if (event.type === 'run/output') {
+			run.push(event as ServiceEvent);
+			continue;
+		}
+		endRun();
+		state = foldEvent(state, event, sink);
+	}
+	endRun();
+	return flush(state, sink);
+};
