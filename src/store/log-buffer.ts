@@ -76,6 +76,8 @@ export const appendLines = (
 export interface SourceLines {
 	service: string;
 	entries: readonly LogEntry[];
+	/** Lines the source's own bounded log dropped before these (a burst longer than its cap). */
+	dropped?: number;
 }
 
 /**
@@ -85,7 +87,8 @@ export interface SourceLines {
  */
 export const appendEntries = (logs: LogState, sources: readonly SourceLines[], cap: number = LOG_CAP): LogState => {
 	const total = sources.reduce((sum, source) => sum + source.entries.length, 0);
-	if (total === 0) return logs;
+	const before = sources.reduce((sum, source) => sum + (source.dropped ?? 0), 0);
+	if (total === 0) return before === 0 ? logs : {...logs, dropped: logs.dropped + before};
 	// Lines that would be dropped at once are never built.
 	let skip = Math.max(0, total - cap);
 	const skipped = skip;
@@ -105,6 +108,6 @@ export const appendEntries = (logs: LogState, sources: readonly SourceLines[], c
 	return {
 		entries: kept.length === 0 ? added : [...kept, ...added],
 		nextId: id,
-		dropped: logs.dropped + skipped + (logs.entries.length - kept.length),
+		dropped: logs.dropped + before + skipped + (logs.entries.length - kept.length),
 	};
 };

@@ -36,8 +36,8 @@ const withService = (stack: StackState, name: string, view: ServiceView): StackS
  */
 type Sink = SourceLines[];
 
-const addEntries = (stack: StackState, service: string, entries: readonly LogEntry[], sink: Sink): StackState => {
-	if (entries.length > 0) sink.push({service, entries});
+const addEntries = (stack: StackState, service: string, entries: readonly LogEntry[], sink: Sink, dropped = 0): StackState => {
+	if (entries.length > 0 || dropped > 0) sink.push({service, entries, ...(dropped > 0 ? {dropped} : {})});
 	return stack;
 };
 
@@ -53,7 +53,7 @@ const reduceServiceEvent = (stack: StackState, event: ServiceEvent, sink: Sink):
 	// The service keeps only its log's cursor (next id, an open traceback); the lines are the stack's.
 	const kept = fresh.length === 0 ? app : {...app, logs: {...app.logs, entries: [], dropped: 0}};
 	const next = withService({...stack, now: Math.max(stack.now, event.at)}, name, {...view, app: kept});
-	return addEntries(next, name, fresh, sink);
+	return addEntries(next, name, fresh, sink, app.logs.dropped);
 };
 
 const reduceStackEvent = (stack: StackState, event: StackEvent, sink: Sink): StackState => {
@@ -193,7 +193,7 @@ const foldOutputRun = (stack: StackState, events: readonly ServiceEvent[], sink:
 		const app = reduceSupervisorEvent(view.app, event as SupervisorEvent);
 		const fresh = app.logs.entries;
 		updated.set(event.service, {...view, app: fresh.length === 0 ? app : {...app, logs: {...app.logs, entries: [], dropped: 0}}});
-		if (fresh.length > 0) sink.push({service: event.service, entries: fresh});
+		addEntries(stack, event.service, fresh, sink, app.logs.dropped);
 		now = Math.max(now, event.at);
 	}
 	let next: StackState = {...stack, now, services: {...stack.services, ...Object.fromEntries(updated)}};

@@ -5,11 +5,11 @@
 import {describe, expect, it} from 'vitest';
 import {filterEntries} from '../../src/store/log-view.js';
 import {reduceAll} from '../../src/store/reducer.js';
-import {reduceStack, reduceStackAll} from '../../src/store/reduce-stack.js';
+import {reduceStack, reduceStackAll, reduceStackStreamEvent, STACK_LOG_CAP} from '../../src/store/reduce-stack.js';
 import {createStackState, type StackState} from '../../src/store/stack-state.js';
 import {createStackStore, paneStore} from '../../src/store/stack-store.js';
 import {allHeld, focusedView, lastChangeToReadyMs, serviceStatus, stackSummary, waitsText} from '../../src/store/stack-view.js';
-import {createInitialState} from '../../src/store/state.js';
+import {createInitialState, LOG_CAP} from '../../src/store/state.js';
 import type {UiAction} from '../../src/store/actions.js';
 import {output, ready, setState, spawn, stopForChange, T0} from '../fixtures/dashboard-script.js';
 import {createStackScript, serviceInfo, waiting} from '../fixtures/stack-script.js';
@@ -196,6 +196,38 @@ describe('the stack view model', () => {
 		const api = reduceStack(stack, {type: 'stack/service-ui', service: 'api', action: {type: 'preview/failed', message: 'broken'}});
 		expect(focusedView(api).preview).toEqual({status: 'error', message: 'broken'});
 		expect(reduceStack(stack, {type: 'stack/service-ui', service: 'nobody', action: {type: 'preview/none'}})).toBe(stack);
+	});
+
+	it('folds a batch exactly as event by event, interleaved output and all', () => {
+		const {script, queue, api} = twoServices();
+		for (let index = 0; index < 30; index++) output(index % 2 ? queue : api, index % 2 ? 100 : 200, index % 3 ? 'stdout' : 'stderr', [`line ${index}`, `  at frame ${index}`]);
+		script.emit({type: 'stack/cascade', service: 'api', because: 'queue'});
+		output(api, 200, 'stdout', ['after the cascade']);
+		const initial = createStackState({cwd: '/shop', now: T0, services: SERVICES});
+		const batched = reduceStackAll(initial, script.events);
+		const single = script.events.reduce(reduceStackStreamEvent, initial);
+		expect(batched).toEqual(single);
+		expect(batched.logs.entries.at(-1)).toMatchObject({service: 'api', text: 'after the cascade'});
+	});
+
+	it('bounds the merged log, dropping the oldest lines of any service, ids still increasing', () => {
+		// One service's burst is bounded first by its own log (LOG_CAP, as one app's), then the merged log by STACK_LOG_CAP.
+		const script = createStackScript();
+		script.emit({type: 'stack/services', services: SERVICES});
+		const lines = (prefix: string, count: number) => Array.from({length: count}, (_, index) => `${prefix} ${index}`);
+		output(script.service('queue'), 100, 'stdout', lines('queue', 3000));
+		output(script.service('api'), 200, 'stdout', lines('api', LOG_CAP));
+		output(script.service('web'), 300, 'stdout', lines('web', LOG_CAP + 500));
+		output(script.service('queue'), 100, 'stdout', ['queue last']);
+		const stack = fold(script.events);
+		expect(stack.logs.entries).toHaveLength(STACK_LOG_CAP);
+		// 500 of web's never entered; then the oldest 3,001 went: every queue line but the last, and api's first.
+		expect(stack.logs.dropped).toBe(500 + 3001);
+		expect(stack.logs.entries[0]!.text).toBe('api 1');
+		expect(stack.logs.entries.at(-2)).toMatchObject({service: 'web', text: `web ${LOG_CAP + 499}`});
+		expect(stack.logs.entries.at(-1)).toMatchObject({service: 'queue', text: 'queue last'});
+		const ids = stack.logs.entries.map(entry => entry.id);
+		expect(ids.every((id, index) => index === 0 || id > ids[index - 1]!)).toBe(true);
 	});
 });
 
