@@ -35,13 +35,15 @@ export interface CtlServer {
 	/** Starts answering on a bound socket (events are folded from creation on). */
 	serve(socket: BoundCtlSocket): void;
 	readonly monitor: StackMonitor;
+	/** Requests still open (waits, follows): what a test waits on before it emits. */
+	openRequests(): number;
 	/** Ends every connection (waiters hear that devtui is quitting) and closes the socket. */
 	close(): Promise<void>;
 }
 
 export const createCtlServer = ({stream, commands, cwd, pid, settleMs, now = Date.now}: CtlServerOptions): CtlServer => {
 	const monitor = createStackMonitor(stream, commands.services);
-	const connections = new Set<{socket: net.Socket; end: (response?: CtlResponse) => void; onQuit: CtlResponse}>();
+	const connections = new Set<{socket: net.Socket; end: (response?: CtlResponse) => void; onQuit: CtlResponse; answering: boolean}>();
 	let bound: BoundCtlSocket | undefined;
 
 	const handle = (socket: net.Socket): void => {
@@ -55,7 +57,7 @@ export const createCtlServer = ({stream, commands, cwd, pid, settleMs, now = Dat
 			if (response) send(response);
 			socket.end();
 		};
-		const connection = {socket, end, onQuit: {type: 'error', code: 'quitting', message: 'devtui quit'} as CtlResponse};
+		const connection = {socket, end, onQuit: {type: 'error', code: 'quitting', message: 'devtui quit'} as CtlResponse, answering: false};
 		connections.add(connection);
 		socket.on('error', () => end());
 		socket.on('close', () => end());
@@ -65,6 +67,7 @@ export const createCtlServer = ({stream, commands, cwd, pid, settleMs, now = Dat
 			onLine: line => {
 				if (answered) return;
 				answered = true;
+				connection.answering = true;
 				const parsed = parseRequest(line);
 				if (!parsed.ok) return end({type: 'error', code: 'bad-request', message: parsed.message});
 				answer(parsed.request, {
@@ -208,6 +211,7 @@ export const createCtlServer = ({stream, commands, cwd, pid, settleMs, now = Dat
 	let closing: Promise<void> | undefined;
 	return {
 		monitor,
+		openRequests: () => [...connections].filter(connection => connection.answering).length,
 		serve(socket) {
 			bound = socket;
 			socket.server.on('connection', handle);

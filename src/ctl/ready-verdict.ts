@@ -83,7 +83,8 @@ export const readyVerdict = (fold: ServiceFold, target: number): ReadyVerdict =>
 	}
 	// A service that ran to completion by itself (a migration, a build step) did what it was for.
 	if (exit && !exit.byDevtui && exit.code === 0) return {kind: 'ready'};
-	if (exit && !exit.restarting) {
+	// A failed exit by itself is reported by run/crashed, which follows run/exited: wait for it.
+	if (exit && exit.byDevtui && !exit.restarting) {
 		return failed({reason: 'stopped', message: `${name}: stopped (${exitText(exit.code, exit.signal)}) and not restarting`, detail: [], hint: `devtui ctl restart ${name}`});
 	}
 	return {kind: 'waiting', why: `${name} is ${status.state}`};
