@@ -23,20 +23,21 @@ export interface CtlStart {
 	close(): Promise<void>;
 }
 
-const noticeOf = (bound: BindResult, cwd: string): string | undefined => {
-	if (bound.kind === 'taken') return `another devtui in ${cwd} answers devtui ctl (${bound.path}); this one runs without it`;
-	if (bound.kind === 'failed') return `${bound.message}; running without devtui ctl`;
+const noticeOf = (bound: BindResult | undefined, cwd: string): string | undefined => {
+	if (bound?.kind === 'taken') return `another devtui in ${cwd} answers devtui ctl (${bound.path}); this one runs without it`;
+	if (bound?.kind === 'failed') return `${bound.message}; running without devtui ctl`;
 	return undefined;
 };
 
-export const startCtl = async (cwd: string): Promise<CtlStart> => {
-	const bound = await bindCtlSocket(cwd);
+export const startCtl = async (cwd: string, {enabled = true}: {enabled?: boolean} = {}): Promise<CtlStart> => {
+	// --no-ctl: no socket, and nothing to say about it.
+	const bound: BindResult | undefined = enabled ? await bindCtlSocket(cwd) : undefined;
 	let server: CtlServer | undefined;
 	return {
-		serving: bound.kind === 'listening',
+		serving: bound?.kind === 'listening',
 		notice: noticeOf(bound, cwd),
 		attach(session, options) {
-			if (bound.kind !== 'listening' || server) return;
+			if (bound?.kind !== 'listening' || server) return;
 			const stack = singleServiceStack(session, {command: options.command, cwd: options.cwd});
 			server = createCtlServer({
 				stream: stack,
@@ -49,6 +50,6 @@ export const startCtl = async (cwd: string): Promise<CtlStart> => {
 			server.serve(bound);
 			stack.announce();
 		},
-		close: () => (server ? server.close() : bound.kind === 'listening' ? bound.close() : Promise.resolve()),
+		close: () => (server ? server.close() : bound?.kind === 'listening' ? bound.close() : Promise.resolve()),
 	};
 };

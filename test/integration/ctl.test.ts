@@ -229,6 +229,17 @@ describe('devtui ctl against a running devtui', () => {
 		expect(await ctl(cwd, 'logs', 'app', '--lines', 'x')).toMatchObject({code: 2, stderr: 'devtui ctl: --lines needs a whole number, not "x"'});
 	});
 
+	it('--no-ctl (or "ctl": false in the config) opens no socket', async () => {
+		const cwd = project();
+		const run = await devtui(cwd, ['--no-tui', '--no-ctl']);
+		expect(await ctl(cwd, 'status')).toMatchObject({code: 2, stderr: expect.stringMatching(/no devtui running in/)});
+		run.kill('SIGTERM');
+		await run.exit;
+		writeFileSync(path.join(cwd, 'devtui.config.json'), JSON.stringify({ctl: false}));
+		await devtui(cwd, ['--no-tui']);
+		expect(existsSync(path.join(cwd, '.devtui', 'ctl.sock'))).toBe(false);
+	});
+
 	it('finds the devtui of a parent directory, and refuses an unknown service with the closest name', async () => {
 		const cwd = project();
 		mkdirSync(path.join(cwd, 'src', 'deep'), {recursive: true});
