@@ -28,7 +28,6 @@ export interface CtlServerOptions {
 	 * interval): changes seen within it are waited for too.
 	 */
 	settleMs: number;
-	now?: () => number;
 }
 
 export interface CtlServer {
@@ -41,7 +40,7 @@ export interface CtlServer {
 	close(): Promise<void>;
 }
 
-export const createCtlServer = ({stream, commands, cwd, pid, settleMs, now = Date.now}: CtlServerOptions): CtlServer => {
+export const createCtlServer = ({stream, commands, cwd, pid, settleMs}: CtlServerOptions): CtlServer => {
 	const monitor = createStackMonitor(stream, commands.services);
 	const connections = new Set<{socket: net.Socket; end: (response?: CtlResponse) => void; onQuit: CtlResponse; answering: boolean}>();
 	let bound: BoundCtlSocket | undefined;
@@ -158,7 +157,8 @@ export const createCtlServer = ({stream, commands, cwd, pid, settleMs, now = Dat
 		const error = unknown(request.services);
 		if (error) return reply.end(error);
 		const names = request.services.length > 0 ? [...new Set(request.services)] : monitor.names();
-		const settleUntil = now() + settleMs;
+		// Until the settle timer fires, changes that arrive still count as seen before the request.
+		let settling = settleMs > 0;
 		// Per service: the `seen` count to wait for, and whether a batch still being collected must close first.
 		const targets = new Map(names.map(name => [name, {seen: monitor.fold(name)!.seen, batch: monitor.fold(name)!.status.collecting}]));
 		const verdictOf = (name: string): ReadyVerdict => {
@@ -173,7 +173,6 @@ export const createCtlServer = ({stream, commands, cwd, pid, settleMs, now = Dat
 		};
 		const evaluate = (): void => {
 			if (done) return;
-			const settling = now() < settleUntil;
 			for (const name of names) {
 				const fold = monitor.fold(name)!;
 				const target = targets.get(name)!;
@@ -192,7 +191,11 @@ export const createCtlServer = ({stream, commands, cwd, pid, settleMs, now = Dat
 			if (failures.length > 0) return finish({type: 'not-ready', failures, services: statuses(names)});
 			if (verdicts.every(verdict => verdict.kind === 'ready')) finish({type: 'ready', services: statuses(names)});
 		};
-		const settle = setTimeout(evaluate, settleMs);
+		// The timer, not the clock, ends the settling: a timer may fire a little before Date.now() says it is due.
+		const settle = setTimeout(() => {
+			settling = false;
+			evaluate();
+		}, settleMs);
 		const timeout = setTimeout(() => {
 			const waiting = names.flatMap(name => {
 				const verdict = verdictOf(name);

@@ -63,10 +63,10 @@ const ctl = async (cwd: string, ...argv: string[]) => {
 	return {code, stdout: out, stderr: err};
 };
 
-const serve = async () => {
+const serve = async ({settleMs = 0}: {settleMs?: number} = {}) => {
 	const cwd = mkdtempSync(path.join(os.tmpdir(), 'devtui-ctl-stack-'));
 	const stack = fakeStack();
-	const server = createCtlServer({stream: stack.stream, commands: stack.commands, cwd, pid: process.pid, settleMs: 0});
+	const server = createCtlServer({stream: stack.stream, commands: stack.commands, cwd, pid: process.pid, settleMs});
 	servers.push(server);
 	const bound = await bindCtlSocket(cwd);
 	if (bound.kind !== 'listening') throw new Error(`not bound: ${bound.kind}`);
@@ -148,6 +148,20 @@ describe('devtui ctl against a stack of two services', () => {
 		const crashed = await failing;
 		expect(crashed.code).toBe(1);
 		expect(crashed.stdout).toBe('api: crashed (exit code 1) after 20 ms, restart #1, pid 13\n  Error: queue refused\n  next: devtui ctl logs api\n');
+	});
+
+	it('a ready stack with nothing pending answers wait-ready after the settle time, every time', async () => {
+		// The settle timer may fire a little before the clock says it is due: that must not leave the wait hanging.
+		const {cwd, stack} = await serve({settleMs: 2});
+		stack.up('queue', 11);
+		stack.ready('queue', 11);
+		stack.up('api', 12);
+		stack.ready('api', 12);
+		for (let run = 0; run < 100; run++) {
+			const result = await ctl(cwd, 'wait-ready', '--timeout', '2000');
+			expect(result.stderr).toBe('');
+			expect(result.code).toBe(0);
+		}
 	});
 
 	it('logs keep each service apart', async () => {
