@@ -4,7 +4,7 @@
 
 import type {ServiceInfo, StackStream, StackStreamEvent} from '../stack/stack-types.js';
 import type {LogEntry} from './ctl-protocol.js';
-import {createLogRing, type LogRing} from './log-ring.js';
+import {createLogRing, entriesOf, type LogRecord, type LogRing} from './log-ring.js';
 import {foldServiceEvent, initialServiceFold, restartRequested, waitingFor, type ServiceFold} from './service-status.js';
 
 export interface StackMonitor {
@@ -24,16 +24,16 @@ interface Service {
 	logs: LogRing;
 }
 
-const logEntryOf = (event: StackStreamEvent, fold: ServiceFold): LogEntry[] => {
+const logRecordOf = (event: StackStreamEvent, fold: ServiceFold): LogRecord | undefined => {
 	switch (event.type) {
 		case 'run/output':
-			return event.lines.map(line => ({kind: 'line', at: event.at, pid: event.pid, restart: fold.status.restarts, stream: event.stream, line}));
+			return {kind: 'lines', at: event.at, pid: event.pid, restart: fold.status.restarts, stream: event.stream, lines: event.lines};
 		case 'run/spawned':
-			return [{kind: 'spawned', at: event.at, pid: event.pid, restart: event.restart}];
+			return {kind: 'spawned', at: event.at, pid: event.pid, restart: event.restart};
 		case 'run/exited':
-			return [{kind: 'exited', at: event.at, pid: event.pid, restart: event.restart, code: event.code, signal: event.signal, crashed: !event.byDevtui && event.code !== 0}];
+			return {kind: 'exited', at: event.at, pid: event.pid, restart: event.restart, code: event.code, signal: event.signal, crashed: !event.byDevtui && event.code !== 0};
 		default:
-			return [];
+			return undefined;
 	}
 };
 
@@ -68,11 +68,14 @@ export const createStackMonitor = (stream: StackStream, initial: readonly Servic
 			tell(event);
 			return;
 		}
-		service.fold = foldServiceEvent(service.fold, event);
-		const entries = logEntryOf(event, service.fold);
-		for (const entry of entries) service.logs.push(entry);
-		if (entries.length === 0) tell(event);
-		for (const entry of entries) tell(event, entry);
+		// Output changes no status: during a flood the fold is skipped for it.
+		if (event.type !== 'run/output') service.fold = foldServiceEvent(service.fold, event);
+		const record = logRecordOf(event, service.fold);
+		if (!record) return tell(event);
+		service.logs.push(record);
+		// Only followers need one entry per line.
+		if (listeners.size === 0) return;
+		for (const entry of entriesOf(record)) tell(event, entry);
 	});
 	return {
 		names: () => [...services.keys()],

@@ -150,18 +150,32 @@ describe('the status fold', () => {
 });
 
 describe('the log ring', () => {
-	const line = (n: number, text = `line ${n}`) => ({kind: 'line', at: n, pid: 1, restart: 0, stream: 'stdout', line: text}) as const;
-	it('keeps the newest entries, bounded by count', () => {
+	const chunk = (at: number, lines: string[]) => ({kind: 'lines', at, pid: 1, restart: 0, stream: 'stdout', lines}) as const;
+	const texts = (entries: ReturnType<ReturnType<typeof createLogRing>['last']>) => entries.map(entry => (entry.kind === 'line' ? entry.line : entry.kind));
+	it('keeps the newest lines, bounded by count, trimming the oldest chunk', () => {
 		const ring = createLogRing({maxEntries: 3});
-		for (let n = 1; n <= 5; n++) ring.push(line(n));
-		expect(ring.last(10).map(entry => entry.at)).toEqual([3, 4, 5]);
-		expect(ring.last(2).map(entry => entry.at)).toEqual([4, 5]);
+		ring.push(chunk(1, ['a', 'b']));
+		ring.push({kind: 'spawned', at: 2, pid: 2, restart: 1});
+		ring.push(chunk(3, ['c', 'd']));
+		expect(texts(ring.last(10))).toEqual(['spawned', 'c', 'd']);
+		expect(texts(ring.last(2))).toEqual(['c', 'd']);
 		expect(ring.last(0)).toEqual([]);
+		ring.push(chunk(4, ['e', 'f', 'g', 'h']));
+		expect(texts(ring.last(10))).toEqual(['f', 'g', 'h']);
+		expect(ring.last(1)[0]).toEqual({kind: 'line', at: 4, pid: 1, restart: 0, stream: 'stdout', line: 'h'});
 	});
 
 	it('and by bytes', () => {
 		const ring = createLogRing({maxEntries: 100, maxBytes: 1000});
-		for (let n = 1; n <= 10; n++) ring.push(line(n, 'x'.repeat(300)));
-		expect(ring.last(100).map(entry => entry.at)).toEqual([9, 10]);
+		for (let n = 1; n <= 10; n++) ring.push(chunk(n, ['x'.repeat(300)]));
+		expect(ring.last(100).map(entry => entry.at)).toEqual([8, 9, 10]);
+	});
+
+	it('a flood costs bounded memory and time', () => {
+		const ring = createLogRing({maxEntries: 5000});
+		const lines = Array.from({length: 500}, (_, n) => `line ${n}`);
+		for (let n = 0; n < 4000; n++) ring.push(chunk(n, lines));
+		expect(ring.last(6000)).toHaveLength(5000);
+		expect(texts(ring.last(1))).toEqual(['line 499']);
 	});
 });
