@@ -155,6 +155,18 @@ describe('devtui ctl against a running devtui', () => {
 		expect(eventsOf(run, 'run/spawned')).toHaveLength(1);
 	});
 
+	it('an app that gives no sign of readiness passes wait-ready as started, once devtui stops waiting for one', async () => {
+		const cwd = tempDir();
+		writeFileSync(path.join(cwd, 'app.mjs'), "console.log('WORKING'); setInterval(() => {}, 1000); process.on('SIGTERM', () => process.exit(0));\n");
+		const run = await devtui(cwd);
+		const result = await ctl(cwd, 'wait-ready', '--timeout', String(TIMEOUT));
+		expect(result.code).toBe(0);
+		expect(result.stdout).toMatch(/^app: started in \d+ ms, readiness unknown \(restart #0, pid \d+\)$/);
+		const unknown = eventsOf(run, 'app/readiness-unknown')[0];
+		expect(unknown, 'devtui said readiness unknown before wait-ready returned').toBeDefined();
+		expect(result.at).toBeGreaterThanOrEqual(unknown!.at);
+	}, 30_000);
+
 	it('a timeout is one line and exit 2', async () => {
 		const cwd = project();
 		const run = await devtui(cwd);
