@@ -111,6 +111,17 @@ describe('devtui ctl against a running devtui', () => {
 		expect(JSON.parse(again.stdout)).toMatchObject({ready: true, services: [{name: 'app', restarts: 1, readiness: 'ready'}]});
 	});
 
+	it('with --poll, a save the next poll has not seen yet is still waited for', async () => {
+		const cwd = project();
+		const run = await devtui(cwd, ['--json', '--poll', '700']);
+		await waitFor(() => readyOf(run, 0), {timeout: TIMEOUT, message: 'the first instance ready'});
+		writeFileSync(path.join(cwd, 'app.mjs'), appSource({tag: 'v2'}));
+		const result = await ctl(cwd, 'wait-ready', '--timeout', String(TIMEOUT));
+		expect(result.code).toBe(0);
+		expect(result.stdout).toMatch(/\(restart #1, pid \d+\)$/);
+		expect(result.at).toBeGreaterThanOrEqual(readyOf(run, 1)!.at);
+	});
+
 	it('wait-ready reports a crash with its exit code and stderr tail (exit 1)', async () => {
 		const cwd = project();
 		const run = await devtui(cwd);
