@@ -25,6 +25,8 @@ export interface CtlIo {
 const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 /** Beyond the server's own timeout: a devtui that stopped answering must not hang the caller. */
 const CLIENT_GRACE_MS = 5000;
+/** How long wait-ready waits for a devtui that is starting to open its socket. */
+const DEVTUI_APPEARS_MS = 5000;
 
 const unknownService = (response: Extract<CtlResponse, {type: 'error'}>): string => {
 	const services = response.services ?? [];
@@ -49,7 +51,14 @@ export const runCtl = async ({argv, cwd, stdout, stderr, tmpdir}: CtlIo): Promis
 		return 0;
 	}
 	const {request, json} = parsed;
-	const found = await connectToDevtui(cwd, tmpdir === undefined ? {} : {tmpdir});
+	const options = tmpdir === undefined ? {} : {tmpdir};
+	let found = await connectToDevtui(cwd, options);
+	// `devtui -- app & devtui ctl wait-ready`: a devtui just started binds its socket in a moment.
+	const appearBy = Date.now() + (request.verb === 'wait-ready' ? Math.min(request.timeoutMs, DEVTUI_APPEARS_MS) : 0);
+	while (!found && Date.now() < appearBy) {
+		await new Promise(resolve => setTimeout(resolve, 50));
+		found = await connectToDevtui(cwd, options);
+	}
 	if (!found) return fail(`no devtui running in ${cwd} (or a parent directory); start one there with devtui -- <command>`);
 	const {socket} = found;
 	const print = (text: string) => stdout.write(`${text}\n`);

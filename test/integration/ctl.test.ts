@@ -243,10 +243,22 @@ describe('devtui ctl against a running devtui', () => {
 		expect((await follow.exit).code).toBe(0);
 	});
 
+	it('wait-ready started with devtui waits for it to come up, and for the app to be ready', async () => {
+		const cwd = project(appSource({bootMs: 300}));
+		const waiting = ctl(cwd, 'wait-ready', '--timeout', String(TIMEOUT));
+		const run = runCli(['--json', '--', 'node', 'app.mjs'], {cwd});
+		runs.push(run);
+		const result = await waiting;
+		expect(result).toMatchObject({code: 0, stdout: expect.stringMatching(/^app: ready in \d+ ms \(restart #0, pid \d+\)$/)});
+		expect(result.at).toBeGreaterThanOrEqual(readyOf(run, 0)!.at);
+	});
+
 	it('no devtui running here: one line naming the directory, exit 2', async () => {
 		const cwd = tempDir();
 		expect(await ctl(cwd, 'status')).toMatchObject({code: 2, stdout: '', stderr: `devtui ctl: no devtui running in ${cwd} (or a parent directory); start one there with devtui -- <command>`});
-		expect(await ctl(cwd, 'wait-ready')).toMatchObject({code: 2});
+		// wait-ready gives a devtui that is starting a moment (5 s at most) to open its socket.
+		const waited = await ctl(cwd, 'wait-ready', '--timeout', '1000');
+		expect(waited).toMatchObject({code: 2, stderr: `devtui ctl: no devtui running in ${cwd} (or a parent directory); start one there with devtui -- <command>`});
 		// Usage errors come first and need no devtui.
 		expect(await ctl(cwd, 'stauts')).toMatchObject({code: 2, stderr: expect.stringMatching(/^devtui ctl: unknown ctl verb "stauts": did you mean status\?/)});
 		expect(await ctl(cwd, 'logs', 'app', '--lines', 'x')).toMatchObject({code: 2, stderr: 'devtui ctl: --lines needs a whole number, not "x"'});
