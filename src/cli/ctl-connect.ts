@@ -1,7 +1,7 @@
 // Finds the devtui that `devtui ctl` talks to: the one running in the working directory, or else in
 // the nearest parent directory that has one (as git finds its repository), at the places
 // src/ctl/ctl-socket-path.ts names. A socket nobody answers on (a devtui killed with SIGKILL) is
-// passed over.
+// passed over, and so is one another user owns.
 
 import {statSync} from 'node:fs';
 import net from 'node:net';
@@ -21,9 +21,12 @@ const connect = (file: string): Promise<net.Socket | undefined> =>
 		});
 	});
 
-const exists = (file: string): boolean => {
+// Only a socket of this user's: a parent directory (or /tmp, for the hashed name) may hold one
+// that someone else put there.
+const ours = (file: string): boolean => {
 	try {
-		return statSync(file).isSocket();
+		const info = statSync(file);
+		return info.isSocket() && (process.getuid === undefined || info.uid === process.getuid());
 	} catch {
 		return false;
 	}
@@ -32,7 +35,7 @@ const exists = (file: string): boolean => {
 export const connectToDevtui = async (cwd: string, options: {tmpdir?: string} = {}): Promise<{socket: net.Socket; dir: string} | undefined> => {
 	for (let dir = cwd; ; dir = path.dirname(dir)) {
 		for (const file of ctlSocketCandidates(dir, options)) {
-			if (!exists(file)) continue;
+			if (!ours(file)) continue;
 			const socket = await connect(file);
 			if (socket) return {socket, dir};
 		}
