@@ -26,6 +26,7 @@ const options: Array<[flags: string, description: string, fallback?: string]> = 
 	['    --no-listen-pid', 'leave LISTEN_PID unset (a launcher runs the app)', 'set when it can be'],
 	['    --check <command>', 'run before stopping the app; a failure keeps it', 'off'],
 	['    --no-python-check', 'do not compile changed .py files before stopping', 'compile them'],
+	['    --no-ctl', 'do not listen for devtui ctl (.devtui/ctl.sock)', 'listen'],
 	['    --no-tui', 'print event lines instead of the dashboard', 'dashboard on a TTY'],
 	['    --json', 'print events as NDJSON (implies --no-tui)', 'off'],
 	['-h, --help', 'show this help'],
@@ -63,6 +64,10 @@ export const helpText = (): string => {
 		'The app gets NOTIFY_SOCKET, so apps that speak sd_notify (gunicorn, sdnotify, systemd-notify) report',
 		'  READY=1, STATUS= and EXTEND_TIMEOUT_USEC=. Linux only, and only when a python3 can relay it',
 		'  (/usr/bin/python3 or python3 on PATH); without one the app simply gets no NOTIFY_SOCKET.',
+		'',
+		'From another terminal, a script or a coding agent: devtui ctl status | restart | hold | release |',
+		'  logs | wait-ready (see devtui ctl --help). `ctl` as the first argument is always that; an app',
+		'  named ctl runs as devtui -- ctl.',
 		'',
 		'Keyboard shortcuts are shown in the dashboard.',
 	].join('\n');

@@ -142,6 +142,7 @@ const specs: OptionSpec[] = [
 	},
 	{names: ['--no-check'], takes: 'switch', apply: parsed => (parsed.layer.check = false)},
 	{names: ['--no-python-check'], takes: 'switch', apply: parsed => (parsed.layer.pythonCheck = false)},
+	{names: ['--no-ctl'], takes: 'switch', apply: parsed => (parsed.layer.ctl = false)},
 	{names: ['--no-tui'], takes: 'switch', apply: parsed => (parsed.layer.tui = false)},
 	{names: ['--json'], takes: 'switch', apply: parsed => (parsed.layer.json = true)},
 	{names: ['-h', '--help'], takes: 'switch', apply: parsed => (parsed.help = true)},

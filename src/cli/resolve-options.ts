@@ -35,6 +35,7 @@ export interface OptionLayer {
 	listenPid?: boolean;
 	check?: string | false;
 	pythonCheck?: boolean;
+	ctl?: boolean;
 	tui?: boolean;
 	json?: boolean;
 }
@@ -158,6 +159,7 @@ const configKeys: Record<string, KeyReader> = {
 	listenPid: (value, s) => ({listenPid: boolean(value, s)}),
 	check: (value, s) => ({check: value === false ? false : nonEmptyString(value, s, 'a shell command like "mypy src", or false')}),
 	pythonCheck: (value, s) => ({pythonCheck: boolean(value, s)}),
+	ctl: (value, s) => ({ctl: boolean(value, s)}),
 	tui: (value, s) => ({tui: boolean(value, s)}),
 	json: (value, s) => ({json: boolean(value, s)}),
 };
@@ -281,6 +283,7 @@ export const resolveOptions = ({
 		noListenPid: merged.listenPid === false,
 		check: merged.check === false ? undefined : merged.check,
 		pythonCheck: merged.pythonCheck ?? true,
+		ctl: merged.ctl ?? true,
 		// The dashboard needs a terminal, and --json owns stdout.
 		tui: (merged.tui ?? true) && stdoutIsTTY && !json,
 		json,

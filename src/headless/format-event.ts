@@ -111,6 +111,7 @@ export const formatEvent = (event: SupervisorEvent): string | undefined => {
 			return event.message;
 		case 'supervisor/state':
 		case 'run/output':
+		case 'watch/batch':
 			return undefined;
 	}
 };

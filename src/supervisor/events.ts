@@ -131,6 +131,12 @@ interface EventPayloads {
 	'watch/ready': {paths: string[]; durationMs: number; polling: boolean};
 	/** A non-fatal watcher problem (an unreadable directory, a watch limit). */
 	'watch/error': {message: string};
+	/**
+	 * A batch began to hold a change that counts (`open`), or that batch closed (after its
+	 * `watch/changed`). Between the two a restart is coming that no other event announces yet:
+	 * `devtui ctl wait-ready` waits for it. The app's own writes never open one.
+	 */
+	'watch/batch': {open: boolean};
 	/** A batch of changes closed: the quiet time passed with no further change. `files` are the ones that count. */
 	'watch/changed': {batch: number; files: ChangedFile[]; firstChangeAt: number};
 	/** Files of a closed batch that are the app's own writes (see `watch/feedback-loop`): they restart nothing. */
