@@ -11,6 +11,9 @@ import {createSession} from './session/create-session.js';
 import {createEventBus} from './supervisor/event-bus.js';
 import {SpawnError} from './supervisor/spawn-app.js';
 import {loadDashboard} from './tui/load-dashboard.js';
+import {attachStackHeadless} from './headless/attach-stack-headless.js';
+import {createStack} from './stack/create-stack.js';
+import type {ServiceSpec} from './stack/service-spec.js';
 
 const fail = (message: string): never => {
 	process.stderr.write(`devtui: ${message}\n`);
@@ -19,6 +22,10 @@ const fail = (message: string): never => {
 
 const main = async (): Promise<void> => {
 	const loaded = await loadOptions({argv: process.argv.slice(2), cwd: process.cwd(), stdoutIsTTY: Boolean(process.stdout.isTTY)});
+	if (loaded.kind === 'services') {
+		await runStack(loaded.services, {json: loaded.json});
+		return;
+	}
 	if (loaded.kind !== 'run') {
 		process.stdout.write(`${loaded.text}\n`);
 		return;
@@ -82,6 +89,36 @@ const main = async (): Promise<void> => {
 		if (error instanceof SpawnError) fail(`${error.message} (check the command after --)`);
 		throw error;
 	}
+};
+
+// Services mode: one stack of sessions, shown headless. With a terminal the dashboard's services
+// pane will show it instead; until that pane is merged, a stack prints headless lines even on a
+// TTY (the lead wires mountDashboard here when it lands).
+const runStack = async (services: ServiceSpec[], {json}: {json: boolean}): Promise<void> => {
+	const terminalColor = (stream: NodeJS.WriteStream) => Boolean(stream.isTTY) && process.env.NO_COLOR === undefined;
+	const stack = await createStack(services, {color: Boolean(process.stdout.isTTY)});
+	let quitting = false;
+	const quit = (reason: string, force = false): void => {
+		if (quitting) {
+			void stack.close({force: true, reason});
+			return;
+		}
+		quitting = true;
+		void stack.close({force, reason}).then(() => process.exit(0));
+	};
+	attachStackHeadless(
+		stack,
+		{json, services: services.map(service => service.name)},
+		{stdout: process.stdout, stderr: process.stderr, color: terminalColor(process.stderr), stdoutColor: terminalColor(process.stdout)},
+		paused => stack.setOutputPaused(paused),
+	);
+	process.on('SIGINT', () => quit('SIGINT', quitting));
+	process.on('SIGTERM', () => quit('SIGTERM'));
+	process.on('SIGHUP', () => quit('SIGHUP'));
+	process.stdout.once('error', () => quit('stdout closed'));
+	process.stdout.on('error', () => {});
+	process.stderr.on('error', () => {});
+	await stack.start();
 };
 
 main().catch((error: unknown) => {
