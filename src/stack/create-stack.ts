@@ -103,6 +103,14 @@ export const createStack = async (
 		member.started = true;
 		member.cascadeBecause = undefined;
 		setWaiting(member, []);
+		// "ready" was met only by devtui giving up on a sign: say so, once, where the dependent's lines are.
+		for (const [name, {condition}] of Object.entries(member.spec.dependsOn)) {
+			if (condition !== 'ready' || !members.get(name)?.status.readyUnknown) continue;
+			member.session.bus.emit({
+				type: 'devtui/notice',
+				message: `starting although ${name} gave no sign of readiness (counted as ready after devtui stopped waiting; a readyPattern or readyPort for ${name} tells devtui when it is)`,
+			});
+		}
 		member.session.start().catch((error: unknown) => {
 			// The CLI checked every command before the stack was built: a service that still cannot
 			// be spawned (a fork failure) is down, as a crash is, and its dependents wait for it.

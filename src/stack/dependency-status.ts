@@ -18,6 +18,8 @@ import type {Dependency, DependencyCondition, DependencyWait} from './stack-type
 export interface DependencyStatus {
 	spawned: boolean;
 	ready: boolean;
+	/** `ready` only because devtui stopped waiting for a sign (app/readiness-unknown). */
+	readyUnknown?: boolean;
 	/** How the latest instance ended by itself, if it did. */
 	exit: 'clean' | 'failed' | undefined;
 }
@@ -29,8 +31,9 @@ export const foldStatus = (status: DependencyStatus, event: SupervisorEvent): De
 		case 'run/spawned':
 			return {spawned: true, ready: false, exit: undefined};
 		case 'app/ready':
+			return status.spawned && status.exit === undefined ? {...status, ready: true, readyUnknown: false} : status;
 		case 'app/readiness-unknown':
-			return status.spawned && status.exit === undefined ? {...status, ready: true} : status;
+			return status.spawned && status.exit === undefined && !status.ready ? {...status, ready: true, readyUnknown: true} : status;
 		case 'run/spawn-failed':
 			return {spawned: false, ready: false, exit: 'failed'};
 		case 'run/exited':
