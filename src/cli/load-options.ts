@@ -124,7 +124,13 @@ export const loadOptions = async ({
 			return {kind: 'services', services, tui: stack.tui, json: stack.json};
 		}
 	}
-	if (parsed.layer.only) throw new UsageError('--only selects services, but there are none here (set "services" in devtui.config.json, or write a Procfile)');
+	if (parsed.layer.only) {
+		throw new UsageError(
+			parsed.layer.command === undefined
+				? '--only selects services, but there are none here (set "services" in devtui.config.json, or write a Procfile)'
+				: '--only selects services, and a command after it runs one app instead: drop one or the other',
+		);
+	}
 	const options = resolveOptions({layers: [parsed.layer, ...configs.map(configLayer)], cwd, stdoutIsTTY});
 	return {kind: 'run', options: await finishOptions(options, env)};
 };

@@ -162,6 +162,27 @@ describe('devtui with services', () => {
 		await waitFor(() => processesOfDevtui(run.child.pid!).length === 0 && pids.every(pid => !isAlive(pid)), {message: 'every service process gone'});
 	});
 
+	it('starts a service that waits for a one-shot job once the job has exited 0, and not after it failed', async () => {
+		const dir = mkdtempSync(path.join(os.tmpdir(), 'devtui-stack-'));
+		const idle = ['node', '-e', 'console.log(`up ${process.env.DEVTUI_SERVICE}`); setInterval(() => {}, 1000)'];
+		writeFileSync(
+			path.join(dir, 'devtui.config.json'),
+			JSON.stringify({
+				services: {
+					migrate: {command: 'sleep 0.3; echo migrated'},
+					seed: {command: 'echo seed failed >&2; exit 4'},
+					api: {command: idle, dependsOn: {migrate: 'completed'}},
+					worker: {command: idle, dependsOn: {seed: 'completed'}},
+				},
+			}),
+		);
+		const run = start([], dir);
+		await run.waitForLine(/^api +\| up api$/);
+		await run.waitForLine(/^worker +\| \[devtui\] waiting for seed \(completed; seed is down after a failure\)$/);
+		expect(indexOf(run, /^migrate \| \[devtui\] app exited cleanly/)).toBeLessThan(indexOf(run, /^api +\| \[devtui\] started pid/));
+		expect(run.lines(/^worker +\| \[devtui\] started/)).toEqual([]);
+	});
+
 	it('--only runs the named services and what they depend on', async () => {
 		const {dir} = await stackProject();
 		const run = start(['--only', 'api'], dir);
