@@ -183,6 +183,42 @@ describe('devtui with services', () => {
 		expect(run.lines(/^worker +\| \[devtui\] started/)).toEqual([]);
 	});
 
+	it('holds each service\'s --listen socket and state file for it alone, across its restarts', async () => {
+		const dir = mkdtempSync(path.join(os.tmpdir(), 'devtui-stack-'));
+		const [onePort, twoPort] = [await freePort(), await freePort()];
+		const app = path.join(repoRoot, 'test/fixtures/apps/listen-http.mjs');
+		const printState = `console.log('STATE', process.env.DEVTUI_SERVICE, process.env.DEVTUI_STATE_FILE)`;
+		mkdirSync(path.join(dir, 'one'));
+		mkdirSync(path.join(dir, 'two'));
+		writeFileSync(
+			path.join(dir, 'devtui.config.json'),
+			JSON.stringify({
+				services: {
+					one: {command: ['sh', '-c', `node -e "${printState}" && exec node ${app}`], cwd: 'one', listen: onePort},
+					two: {command: ['sh', '-c', `node -e "${printState}" && exec node ${app}`], cwd: 'two', listen: twoPort},
+				},
+			}),
+		);
+		const run = start([], dir);
+		await run.waitForLine(/^one \| LISTEN /);
+		await run.waitForLine(/^two \| LISTEN /);
+		expect(run.lines(/\| STATE /).sort()).toEqual([
+			`one | STATE one ${path.join(dir, '.devtui/one/restart_state.json')}`,
+			`two | STATE two ${path.join(dir, '.devtui/two/restart_state.json')}`,
+		]);
+		const pidAt = async (port: number) => ((await (await fetch(`http://127.0.0.1:${port}/`)).json()) as {pid: number}).pid;
+		const [first, other] = [await pidAt(onePort), await pidAt(twoPort)];
+		appendFileSync(path.join(dir, 'one', 'touched.txt'), 'x');
+		await run.waitForLine(/^one \| \[devtui\] restart #1 ready/);
+		const second = await pidAt(onePort);
+		expect(second).not.toBe(first);
+		expect(await pidAt(twoPort)).toBe(other);
+		expect(run.lines(/\[devtui\] holding /)).toEqual([
+			`one | [devtui] holding 127.0.0.1:${onePort} (fd 3) for the app; connections wait there across restarts`,
+			`two | [devtui] holding 127.0.0.1:${twoPort} (fd 3) for the app; connections wait there across restarts`,
+		]);
+	});
+
 	it('--only runs the named services and what they depend on', async () => {
 		const {dir} = await stackProject();
 		const run = start(['--only', 'api'], dir);
