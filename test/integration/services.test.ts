@@ -2,15 +2,15 @@
 // a fake queue (a Node TCP server) to be ready, and a Node frontend that needs the API started.
 // Real processes, real saves, real signals; processes are counted in /proc, not taken on trust.
 
-import {appendFileSync, cpSync, mkdirSync, mkdtempSync, writeFileSync} from 'node:fs';
+import {appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {freePort} from '../helpers/free-port.js';
-import {isAlive, pidsIn} from '../helpers/process-alive.js';
+import {isAlive} from '../helpers/process-alive.js';
 import {repoRoot, runCli, type CliRun} from '../helpers/run-cli.js';
 import {waitFor} from '../helpers/wait-for.js';
-import {processesOfDevtui} from '../reliability/proc-scan.js';
+import {descendantsOf, processesOfDevtui} from '../reliability/proc-scan.js';
 
 const fixtures = path.join(repoRoot, 'test/fixtures/stack');
 const PYTHON = '/usr/bin/python3';
@@ -36,7 +36,7 @@ interface Stack {
 }
 
 /** queue (ready) <- api (started, restart) <- web, each in a directory of its own. */
-const stackProject = async ({queueEnv = {}, extra = {}}: {queueEnv?: Record<string, string>; extra?: Record<string, unknown>} = {}): Promise<Stack> => {
+const stackProject = async ({queueEnv = {}}: {queueEnv?: Record<string, string>} = {}): Promise<Stack> => {
 	const dir = mkdtempSync(path.join(os.tmpdir(), 'devtui-stack-'));
 	for (const [service, file] of [['queue', 'queue.mjs'], ['api', 'api.py'], ['web', 'web.mjs']] as const) {
 		mkdirSync(path.join(dir, service));
@@ -50,7 +50,6 @@ const stackProject = async ({queueEnv = {}, extra = {}}: {queueEnv?: Record<stri
 			api: {command: [PYTHON, 'api.py'], cwd: 'api', env: {QUEUE_PORT: queuePort, API_PORT: apiPort}, dependsOn: {queue: 'ready'}},
 			queue: {command: ['node', 'queue.mjs'], cwd: 'queue', env: {QUEUE_PORT: queuePort, QUEUE_DELAY_MS: 400, ...queueEnv}},
 		},
-		...extra,
 	};
 	writeFileSync(path.join(dir, 'devtui.config.json'), JSON.stringify(config, null, 2));
 	return {dir, queuePort, apiPort};
@@ -107,15 +106,12 @@ describe('devtui with services', () => {
 	});
 
 	it('restarts both services, each once, for a change under both their watches', async () => {
-		const {dir} = await stackProject({extra: {}});
-		// The frontend also watches the API's directory (a shared schema, say).
-		const config = JSON.parse(JSON.stringify({}));
-		void config;
+		// The frontend also watches the API's directory (a shared schema, say), without cascading.
+		const {dir} = await stackProject();
 		const file = path.join(dir, 'devtui.config.json');
-		const current = JSON.parse(await import('node:fs').then(fs => fs.readFileSync(file, 'utf8'))) as {services: Record<string, Record<string, unknown>>};
-		current.services['web']!['watch'] = ['.', '../api'];
-		current.services['web']!['dependsOn'] = {api: 'started'};
-		writeFileSync(file, JSON.stringify(current));
+		const config = JSON.parse(readFileSync(file, 'utf8')) as {services: Record<string, Record<string, unknown>>};
+		config.services['web'] = {...config.services['web'], watch: ['.', '../api'], dependsOn: {api: 'started'}};
+		writeFileSync(file, JSON.stringify(config));
 		const run = start([], dir);
 		await waitAllUp(run);
 		appendFileSync(path.join(dir, 'api', 'api.py'), '# shared edit\n');
@@ -138,9 +134,26 @@ describe('devtui with services', () => {
 		expect(count(run, /^(api|web)\s+\| \[devtui\] started pid/)).toBe(0);
 		expect(processesOfDevtui(run.child.pid!)).toEqual([]);
 		// Fixed, the queue comes back and the stack starts behind it.
-		writeFileSync(path.join(dir, 'queue', 'queue.mjs'), (await import('node:fs')).readFileSync(path.join(fixtures, 'queue.mjs'), 'utf8').replace("process.env.QUEUE_CRASH === '1'", 'false'));
+		writeFileSync(path.join(dir, 'queue', 'queue.mjs'), readFileSync(path.join(fixtures, 'queue.mjs'), 'utf8').replace("process.env.QUEUE_CRASH === '1'", 'false'));
 		await run.waitForLine(/^api   \| api serving on/, {timeout: 15_000});
 		await run.waitForLine(/^web   \| web started/);
+	});
+
+	it('restarts a crashed dependency with its own backoff (restartOnCrash), and starts what waits for it then', async () => {
+		const {dir} = await stackProject();
+		const file = path.join(dir, 'devtui.config.json');
+		const config = JSON.parse(readFileSync(file, 'utf8')) as {services: Record<string, Record<string, unknown>>};
+		const queue = config.services['queue']!;
+		config.services['queue'] = {...queue, restartOnCrash: true, env: {...(queue['env'] as object), QUEUE_CRASH_ONCE: path.join(dir, 'crashed-once')}};
+		writeFileSync(file, JSON.stringify(config));
+		const run = start([], dir);
+		await run.waitForLine(/^queue \| \[devtui\] app crashed \(exit code 3\) after \d+ ms; restarting in /);
+		await run.waitForLine(/^api   \| \[devtui\] waiting for queue \(ready; queue is down after a failure\)/);
+		await run.waitForLine(/^queue \| \[devtui\] restart #1: started pid/);
+		await run.waitForLine(/^api   \| api serving on/);
+		await run.waitForLine(/^web   \| web started/);
+		expect(indexOf(run, /^queue \| queue ready on/)).toBeLessThan(indexOf(run, /^api   \| \[devtui\] started pid/));
+		expect(run.lines(/api: queue unreachable/)).toEqual([]);
 	});
 
 	it('quits in reverse dependency order, each gracefully, and leaves no process behind', async () => {
@@ -152,6 +165,9 @@ describe('devtui with services', () => {
 		);
 		const live = processesOfDevtui(run.child.pid!);
 		expect(live.map(entry => entry.pid).sort()).toEqual([...pids].sort());
+		// Everything devtui runs, the services and its own helpers (a watchdog and an sd_notify relay each).
+		const everything = descendantsOf(run.child.pid!);
+		expect(everything.length).toBeGreaterThan(pids.length);
 		run.kill('SIGINT');
 		expect((await run.exit).code).toBe(0);
 		const stopped = ['web', 'api', 'queue'].map(service => indexOf(run, new RegExp(`^${service}\\s+\\| ${service} stopping pid`)));
@@ -159,7 +175,32 @@ describe('devtui with services', () => {
 		expect([...stopped].sort((a, b) => a - b)).toEqual(stopped);
 		// Each stopped on its own SIGTERM, in time, not killed.
 		expect(count(run, /force-killed/)).toBe(0);
-		await waitFor(() => processesOfDevtui(run.child.pid!).length === 0 && pids.every(pid => !isAlive(pid)), {message: 'every service process gone'});
+		await waitFor(() => processesOfDevtui(run.child.pid!).length === 0 && everything.every(pid => !isAlive(pid)), {
+			message: () => `every process gone; alive: ${everything.filter(isAlive).join(', ')}`,
+		});
+	});
+
+	it('force-kills what is still stopping on a second Ctrl-C, and leaves nothing behind', async () => {
+		const dir = mkdtempSync(path.join(os.tmpdir(), 'devtui-stack-'));
+		cpSync(path.join(repoRoot, 'test/fixtures/apps/stubborn.mjs'), path.join(dir, 'stubborn.mjs'));
+		writeFileSync(
+			path.join(dir, 'devtui.config.json'),
+			JSON.stringify({services: {base: {command: ['node', 'stubborn.mjs'], timeout: 60_000}, top: {command: ['node', 'stubborn.mjs'], timeout: 60_000, dependsOn: {base: 'started'}}}}),
+		);
+		const run = start([], dir);
+		await run.waitForLine(/^base \| GRANDCHILD/);
+		await run.waitForLine(/^top  \| GRANDCHILD/);
+		const everything = descendantsOf(run.child.pid!);
+		run.kill('SIGINT');
+		await run.waitForLine(/^top  \| IGNORED SIGTERM/);
+		// The base waits for the top to stop first: it has not been signalled yet.
+		expect(run.lines(/^base \| IGNORED SIGTERM/)).toEqual([]);
+		run.kill('SIGINT');
+		expect((await run.exit).code).toBe(0);
+		expect(run.lines(/^top  \| \[devtui\] force-killed process group/)).toHaveLength(1);
+		await waitFor(() => processesOfDevtui(run.child.pid!).length === 0 && everything.every(pid => !isAlive(pid)), {
+			message: () => `every process gone; alive: ${everything.filter(isAlive).join(', ')}`,
+		});
 	});
 
 	it('starts a service that waits for a one-shot job once the job has exited 0, and not after it failed', async () => {
@@ -309,4 +350,3 @@ describe('bad configuration', () => {
 	});
 });
 
-void pidsIn;
