@@ -36,10 +36,14 @@ import {pythonPathWithClient} from './python-path.js';
  * session its batches; closing what it returns stops that, and leaves the watcher to its owner.
  */
 export interface ChangeFeed {
-	connect(handlers: {
-		onChange: (change: {path: string; kind: ChangedFile['kind']}) => void;
-		onBatch: (files: ChangedFile[], firstChangeAt: number) => void;
-	}): FileWatcher;
+	connect(
+		handlers: {
+			onChange: (change: {path: string; kind: ChangedFile['kind']}) => void;
+			onBatch: (files: ChangedFile[], firstChangeAt: number) => void;
+		},
+		/** When the first instance was started (epoch ms): batches from then on were not seen by it. */
+		changedSince: number,
+	): FileWatcher;
 }
 
 export interface Session {
@@ -226,7 +230,7 @@ export const createSession = async (
 				onChange: (change: {path: string; kind: ChangedFile['kind']}) => running.changeSeen(change),
 				onBatch: (files: ChangedFile[], firstChangeAt: number) => running.batchClosed(files, firstChangeAt),
 			};
-			watcher = changes ? changes.connect(handlers) : watchFiles({options, bus, changedSince: startedAt, ...handlers});
+			watcher = changes ? changes.connect(handlers, startedAt) : watchFiles({options, bus, changedSince: startedAt, ...handlers});
 			// Warm the Python checker once the app and the watcher are up (its spawn blocks the event
 			// loop for a few ms), and only for a Python app: for others the first .py change starts it.
 			if (appRunsPython) watcher.ready.then(() => pythonChecker?.warm(), () => {});

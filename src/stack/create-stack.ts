@@ -78,7 +78,7 @@ export const createStack = async (
 				env: {...env, ...spec.env, [SERVICE_ENV]: spec.name},
 				// Each line is prefixed with the service's name: devtui reads every stream.
 				passStdout: false,
-				changes: {connect: handlers => watcher!.feedFor(spec.name).connect(handlers)},
+				changes: {connect: (handlers, changedSince) => watcher!.feedFor(spec.name).connect(handlers, changedSince)},
 			});
 			const info: ServiceInfo = {name: spec.name, command: spec.options.command, cwd: spec.options.cwd, dependsOn: spec.dependsOn};
 			const member: Member = {spec, info, session, status: initialStatus, started: false, waiting: [], cascadeBecause: undefined, unsubscribe: () => {}};

@@ -4,8 +4,9 @@
 // services watch it. Services that poll share a source per poll interval (chokidar polls at one
 // interval per watcher); the others share one directory watcher.
 //
-// A batch reaches a service only once its session has connected (after its first start): a
-// change before that is already in what the first instance loads.
+// A batch reaches a service only once its session has connected (after its first spawn). One
+// that closed before, but after that spawn began, is handed over on connecting: the instance may
+// have loaded its files before they changed. Older ones are in what the first instance loads.
 
 import type {ChangeFeed} from '../session/create-session.js';
 import type {EventBus} from '../supervisor/event-bus.js';
@@ -16,6 +17,8 @@ import {createTreeSource} from '../watcher/tree-source.js';
 import {watchFiles, type FileWatcher, type WatchOptions} from '../watcher/watch-files.js';
 
 type Handlers = Parameters<ChangeFeed['connect']>[0];
+
+const MISSED_BATCHES = 8;
 
 export interface StackWatcher {
 	/** The feed a service's session takes its changes from. */
@@ -36,6 +39,19 @@ export const createStackWatcher = (services: ReadonlyArray<{name: string; option
 	};
 	const changedSince = Date.now();
 	const targets = new Map<string, Handlers | undefined>();
+	/** Batches that closed while a service was not connected (kept for a spawn that began before them). */
+	const missed = new Map<string, Array<{files: ChangedFile[]; firstChangeAt: number}>>();
+	const batchFor = (name: string, files: ChangedFile[], firstChangeAt: number) => {
+		const target = targets.get(name);
+		if (target) {
+			target.onBatch(files, firstChangeAt);
+			return;
+		}
+		const list = missed.get(name) ?? [];
+		// A service that waits long for its dependencies only needs what came since its spawn: a few.
+		list.push({files, firstChangeAt});
+		missed.set(name, list.slice(-MISSED_BATCHES));
+	};
 	const watchers = new Map<string, FileWatcher>();
 	for (const {name, options, bus} of services) {
 		const group = groupFor(options.pollMs);
@@ -46,7 +62,7 @@ export const createStackWatcher = (services: ReadonlyArray<{name: string; option
 				bus,
 				changedSince,
 				onChange: change => targets.get(name)?.onChange(change),
-				onBatch: (files: ChangedFile[], firstChangeAt: number) => targets.get(name)?.onBatch(files, firstChangeAt),
+				onBatch: (files: ChangedFile[], firstChangeAt: number) => batchFor(name, files, firstChangeAt),
 				source: input => group.share(input),
 			}),
 		);
@@ -55,8 +71,11 @@ export const createStackWatcher = (services: ReadonlyArray<{name: string; option
 
 	return {
 		feedFor: name => ({
-			connect(handlers) {
+			connect(handlers, changedSince) {
 				targets.set(name, handlers);
+				const earlier = missed.get(name) ?? [];
+				missed.delete(name);
+				for (const batch of earlier) if (batch.firstChangeAt >= changedSince) handlers.onBatch(batch.files, batch.firstChangeAt);
 				return {
 					ready: watchers.get(name)!.ready,
 					async close() {

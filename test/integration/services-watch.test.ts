@@ -58,7 +58,7 @@ describe('the stack watcher', () => {
 
 		const batches = new Map<string, ChangedFile[][]>(services.map(service => [service.name, []]));
 		const connections = services.map(service =>
-			watcher.feedFor(service.name).connect({onChange: () => {}, onBatch: files => batches.get(service.name)!.push(files)}),
+			watcher.feedFor(service.name).connect({onChange: () => {}, onBatch: files => batches.get(service.name)!.push(files)}, Date.now()),
 		);
 		await Promise.all(connections.map(connection => connection.ready));
 
@@ -82,6 +82,30 @@ describe('the stack watcher', () => {
 		appendFileSync(path.join(root, 'api/app.py'), 'y');
 		await waitFor(() => batches.get('all')!.length === 3, {message: 'the api save in "all"'});
 		expect(batches.get('api')).toHaveLength(1);
+	});
+
+	it('hands a service, as it connects, the batches that closed after its spawn began, and none from before', async () => {
+		const root = mkdtempSync(path.join(os.tmpdir(), 'devtui-stackwatch-'));
+		for (const file of ['early.txt', 'late.txt', 'after.txt']) writeFileSync(path.join(root, file), 'x');
+		// "probe" watches the same tree, connected from the start: its batches show when the
+		// unconnected service's have closed too (the same events, the same debounce).
+		const services = ['api', 'probe'].map(name => ({name, options: options(root), bus: createEventBus()}));
+		const ready = new Promise<void>(resolve => services[1]!.bus.subscribe(event => event.type === 'watch/ready' && resolve()));
+		const watcher = createStackWatcher(services);
+		watchers.push(watcher);
+		const seen: string[] = [];
+		watcher.feedFor('probe').connect({onChange: () => {}, onBatch: files => seen.push(...files.map(file => file.path))}, 0);
+		await ready;
+		appendFileSync(path.join(root, 'early.txt'), 'y');
+		await waitFor(() => seen.includes('early.txt'), {message: 'the early batch'});
+		const spawnedAt = Date.now();
+		appendFileSync(path.join(root, 'late.txt'), 'y');
+		await waitFor(() => seen.includes('late.txt'), {message: 'the late batch'});
+		appendFileSync(path.join(root, 'after.txt'), 'y');
+		await waitFor(() => seen.includes('after.txt'), {message: 'the batch after'});
+		const batches: ChangedFile[][] = [];
+		watcher.feedFor('api').connect({onChange: () => {}, onBatch: files => batches.push(files)}, spawnedAt);
+		expect(batches).toEqual([[{path: 'late.txt', kind: 'changed'}], [{path: 'after.txt', kind: 'changed'}]]);
 	});
 
 	it('polls in one source per interval, beside the directory watcher', () => {
