@@ -260,6 +260,42 @@ describe('devtui with services', () => {
 		]);
 	});
 
+	it('re-runs a build step on a change under it, then restarts the server that cascades from its completion', async () => {
+		const dir = mkdtempSync(path.join(os.tmpdir(), 'devtui-stack-'));
+		mkdirSync(path.join(dir, 'assets'));
+		mkdirSync(path.join(dir, 'server'));
+		writeFileSync(path.join(dir, 'assets', 'app.css'), 'body {}\n');
+		writeFileSync(
+			path.join(dir, 'devtui.config.json'),
+			JSON.stringify({
+				services: {
+					build: {command: 'cp app.css ../server/bundle.css && echo built', cwd: 'assets'},
+					server: {
+						command: ['node', '-e', 'console.log("serving " + require("fs").readFileSync("bundle.css", "utf8").trim()); setInterval(() => {}, 1000)'],
+						cwd: 'server',
+						// The bundle is the build's output: the cascade restarts the server, not its own watch.
+						ignore: ['bundle.css'],
+						dependsOn: {build: {condition: 'completed', restart: true}},
+					},
+				},
+			}),
+		);
+		const run = start([], dir);
+		await run.waitForLine(/^server \| serving body \{\}$/);
+		await run.waitForLine(/^build  \| \[devtui\] watching /);
+		writeFileSync(path.join(dir, 'assets', 'app.css'), 'body { color: red }\n');
+		await run.waitForLine(/^server \| serving body \{ color: red \}$/);
+		const rebuilt = indexOf(run, /^build  \| \[devtui\] restart #1: started/);
+		const cascaded = indexOf(run, /^server \| \[devtui\] restarting because build restarted/);
+		// The server restarted once the rebuild had exited 0, not when it was spawned.
+		const rebuildExited = run.all.findIndex((line, index) => index > rebuilt && /^build  \| \[devtui\] app exited cleanly/.test(line));
+		expect(rebuilt).toBeGreaterThan(0);
+		expect(rebuildExited).toBeGreaterThan(rebuilt);
+		expect(cascaded).toBeGreaterThan(rebuildExited);
+		expect(run.lines(/^build  \| built$/)).toHaveLength(2);
+		expect(run.lines(/^server \| \[devtui\] restart #\d+: started/)).toHaveLength(1);
+	});
+
 	it('--only runs the named services and what they depend on', async () => {
 		const {dir} = await stackProject();
 		const run = start(['--only', 'api'], dir);
