@@ -19,6 +19,7 @@ import {createSession, type Session} from '../session/create-session.js';
 import {createEventBus} from '../supervisor/event-bus.js';
 import type {SupervisorEvent} from '../supervisor/events.js';
 import {SpawnError} from '../supervisor/spawn-app.js';
+import {UsageError} from '../usage-error.js';
 import type {DependencyMap} from './dependency-graph.js';
 import {foldStatus, initialStatus, sameWaits, unmetWaits, type DependencyStatus} from './dependency-status.js';
 import type {ServiceSpec} from './service-spec.js';
@@ -87,6 +88,9 @@ export const createStack = async (
 		}
 	} catch (error) {
 		await Promise.all([...members.values()].map(member => member.session.close({force: true})));
+		// A port already taken and the like: one line naming the service, as every config mistake does.
+		const failed = specs[members.size];
+		if (error instanceof UsageError && failed) throw new UsageError(`service "${failed.name}": ${error.message}`);
 		throw error;
 	}
 

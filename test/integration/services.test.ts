@@ -3,6 +3,7 @@
 // Real processes, real saves, real signals; processes are counted in /proc, not taken on trust.
 
 import {appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
@@ -367,6 +368,24 @@ describe('bad configuration', () => {
 		expect(code).toBe(2);
 		expect(stderr).toHaveLength(1);
 		expect(stderr[0]).toMatch(message);
+	});
+
+	it('a --listen port another program holds: one line naming the service, exit 2, nothing left held', async () => {
+		const holder = net.createServer();
+		await new Promise<void>(resolve => holder.listen(0, '127.0.0.1', resolve));
+		try {
+			const port = (holder.address() as net.AddressInfo).port;
+			const firstPort = await freePort();
+			const {code, stderr} = await badRuns({services: {first: {command: cmd, listen: firstPort}, second: {command: cmd, listen: port}}});
+			expect(code).toBe(2);
+			expect(stderr).toEqual([expect.stringMatching(new RegExp(`^devtui: service "second": --listen ${port}: .*in use`))]);
+			// The first service's socket, bound before the second failed, was let go (and nothing was started).
+			const again = net.createServer();
+			await new Promise<void>((resolve, reject) => again.once('error', reject).listen(firstPort, '127.0.0.1', resolve));
+			again.close();
+		} finally {
+			holder.close();
+		}
 	});
 
 	it('in package.json, under "devtui"', async () => {
