@@ -8,6 +8,7 @@
 
 import './tune-heap.js';
 import {UsageError} from './usage-error.js';
+import type {ServiceSpec} from './stack/service-spec.js';
 
 const fail = (message: string): never => {
 	process.stderr.write(`devtui: ${message}\n`);
@@ -25,6 +26,10 @@ const main = async (): Promise<void> => {
 		import('./cli/start-ctl.js'),
 	]);
 	const loaded = await loadOptions({argv: process.argv.slice(2), cwd: process.cwd(), stdoutIsTTY: Boolean(process.stdout.isTTY)});
+	if (loaded.kind === 'services') {
+		await runStack(loaded.services, {json: loaded.json, tui: loaded.tui});
+		return;
+	}
 	if (loaded.kind !== 'run') {
 		process.stdout.write(`${loaded.text}\n`);
 		return;
@@ -101,6 +106,79 @@ const main = async (): Promise<void> => {
 	} catch (error) {
 		dashboard?.unmount();
 		if (error instanceof SpawnError) fail(`${error.message} (check the command after --)`);
+		throw error;
+	}
+};
+
+// Services mode: one stack of sessions, in the stack's dashboard (a services pane beside one app's
+// panes) with a terminal on stdin, else as headless lines prefixed by service.
+const runStack = async (services: ServiceSpec[], {json, tui}: {json: boolean; tui: boolean}): Promise<void> => {
+	const terminalColor = (stream: NodeJS.WriteStream) => Boolean(stream.isTTY) && process.env.NO_COLOR === undefined;
+	const wantsDashboard = tui && Boolean(process.stdin.isTTY);
+	const [{createStack}, {attachStackHeadless}, {startCtl}, {loadStackDashboard}] = await Promise.all([
+		import('./stack/create-stack.js'),
+		import('./headless/attach-stack-headless.js'),
+		import('./cli/start-ctl.js'),
+		import('./tui/load-dashboard.js'),
+	]);
+	const cwd = process.cwd();
+	const ctlServer = await startCtl(cwd);
+	process.once('exit', () => void ctlServer.close());
+	const stack = await createStack(services, {color: Boolean(process.stdout.isTTY)});
+	const polls = services.flatMap(service => (service.options.pollMs === undefined ? [] : [service.options.pollMs]));
+	ctlServer.serveStack(stack, {cwd, pollMs: polls.length > 0 ? Math.max(...polls) : undefined});
+	let quitting = false;
+	let dashboard: {unmount(): void} | undefined;
+	const quit = (reason: string, force = false): void => {
+		if (quitting) {
+			void stack.close({force: true, reason});
+			return;
+		}
+		quitting = true;
+		// The services' last output must be able to drain while they stop.
+		stack.setOutputPaused(false);
+		void stack
+			.close({force, reason})
+			.then(() => ctlServer.close())
+			.then(() => {
+				dashboard?.unmount();
+				process.exit(0);
+			});
+	};
+	const session = (name: string) => stack.sessions.get(name);
+	dashboard = wantsDashboard
+		? (await loadStackDashboard(process.env)).mountStackDashboard({
+				stream: stack,
+				commands: stack,
+				quit: () => quit('q', quitting),
+				cwd,
+				stdout: process.stdout,
+				stdin: process.stdin,
+				color: terminalColor(process.stdout),
+				snapshots: {
+					list: name => session(name)?.stateKeeper.list() ?? Promise.resolve([]),
+					loadOnNextStart: (name, file) => session(name)?.loadSnapshotOnNextStart(file),
+				},
+				stateFiles: Object.fromEntries(services.map(service => [service.name, service.options.stateFile])),
+				pauseOutput: (name, paused) => session(name)?.supervisor.setOutputPaused(paused),
+			})
+		: undefined;
+	if (!dashboard) attachStackHeadless(
+		stack,
+		{json, services: services.map(service => service.name)},
+		{stdout: process.stdout, stderr: process.stderr, color: terminalColor(process.stderr), stdoutColor: terminalColor(process.stdout)},
+		paused => stack.setOutputPaused(paused),
+	);
+	process.on('SIGINT', () => quit('SIGINT', quitting));
+	process.on('SIGTERM', () => quit('SIGTERM'));
+	process.on('SIGHUP', () => quit('SIGHUP'));
+	process.stdout.once('error', () => quit('stdout closed'));
+	process.stdout.on('error', () => {});
+	process.stderr.on('error', () => {});
+	try {
+		await stack.start();
+	} catch (error) {
+		dashboard?.unmount();
 		throw error;
 	}
 };

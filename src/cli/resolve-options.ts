@@ -38,6 +38,8 @@ export interface OptionLayer {
 	ctl?: boolean;
 	tui?: boolean;
 	json?: boolean;
+	/** `--only api,web`: run these services (and what they depend on). Command line only. */
+	only?: string[];
 }
 
 /**
@@ -162,7 +164,19 @@ const configKeys: Record<string, KeyReader> = {
 	ctl: (value, s) => ({ctl: boolean(value, s)}),
 	tui: (value, s) => ({tui: boolean(value, s)}),
 	json: (value, s) => ({json: boolean(value, s)}),
+	// A stack of services: read by resolve-services.ts, which gives each the keys above.
+	services: () => ({}),
 };
+
+/** The keys that do not make sense per service: they are about devtui's own output, or the stack itself. */
+const GLOBAL_KEYS = new Set(['tui', 'json', 'services']);
+
+/** Every option a service may set for itself, by the same camelCase name as at the top level. */
+export const SERVICE_OPTION_KEYS = Object.keys(configKeys).filter(key => !GLOBAL_KEYS.has(key));
+
+/** Reads one option's value, as at the top level of a config file; undefined for a key that is not an option. */
+export const readOptionKey = (key: string, value: unknown, subject: Subject): OptionLayer | undefined =>
+	Object.hasOwn(configKeys, key) && !GLOBAL_KEYS.has(key) ? configKeys[key]!(value, subject) : undefined;
 
 export const READY_PATTERN = 'a regular expression, e.g. "listening on"';
 export const PORT = 'a TCP port number from 1 to 65535';
@@ -206,7 +220,7 @@ export interface ConfigSource {
 }
 
 // `restart-on-crash` and `Timeout` are the same key to a reader; compare them that way.
-const looseKey = (key: string) => key.toLowerCase().replace(/[-_]/g, '');
+export const looseKey = (key: string) => key.toLowerCase().replace(/[-_]/g, '');
 
 /** Checks every key of a config object; unknown keys are errors so that typos never go unnoticed. */
 export const configLayer = ({file, keyPrefix, values}: ConfigSource): OptionLayer => {
