@@ -1,15 +1,20 @@
 // The whole screen for a given layout: reads the state once and hands each pane its slice; which
-// panel or message wins a place is the selectors' decision (src/store/screen.ts).
+// panel or message wins a place is the selectors' decision (src/store/screen.ts). For a stack of
+// several services the state is the focused service's view (stack-view.ts), and the stack adds
+// its header, the services pane and the service names in the log.
 
 import {Box} from 'ink';
 import {useLogRows} from '../src/hooks/dashboard-context.js';
+import {useStack} from '../src/hooks/stack-context.js';
 import {useDashboard} from '../src/hooks/use-dashboard.js';
 import {footerHints, keyContextOf} from '../src/keymap.js';
-import {logTextWidth, type Layout} from '../src/store/layout.js';
+import {logRowWidth, type Layout} from '../src/store/layout.js';
 import {paneCheck, socketView} from '../src/store/listen-check-view.js';
 import {filterEntries} from '../src/store/log-view.js';
 import {headerMessage, topPanel} from '../src/store/screen.js';
 import {appStatus, countdown, shownTimeline, stateAgeMs, statusDetail, uptimeMs, visibleChanges} from '../src/store/selectors.js';
+import type {StackState} from '../src/store/stack-state.js';
+import {serviceRows, serviceStatus, stackKeyContext, stackSummary} from '../src/store/stack-view.js';
 import {flattenPreview} from '../src/store/state-tree.js';
 import type {DashboardState} from '../src/store/state.js';
 import {ChangesPane} from './ChangesPane.js';
@@ -20,21 +25,28 @@ import {Header} from './Header.js';
 import {HelpOverlay} from './HelpOverlay.js';
 import {HistoryList} from './HistoryList.js';
 import {InspectorPane} from './InspectorPane.js';
-import {LogPane} from './LogPane.js';
+import {LogPane, type LogPrefix} from './LogPane.js';
+import {ServicesPane} from './ServicesPane.js';
+import {StackHeader} from './StackHeader.js';
 import {TimelinePane} from './TimelinePane.js';
-import {theme} from './theme.js';
+import {serviceColor, theme} from './theme.js';
 
-
-const Top = ({state, layout}: {state: DashboardState; layout: Layout}) => {
+const Top = ({state, stack, layout}: {state: DashboardState; stack?: StackState | undefined; layout: Layout}) => {
 	const {top} = layout;
 	const focus = state.ui.focus;
 	const shown = shownTimeline(state);
 	const panel = topPanel(state);
+	const servicesHeight = stack ? (layout.services?.height ?? 0) : 0;
 	return (
 		<Box height={top.height} width={layout.width}>
 			<Box flexDirection="column" width={top.leftWidth} height={top.height}>
-				<ChangesPane view={visibleChanges(state)} check={paneCheck(state)} setAside={state.setAside} now={state.now} top={state.ui.changesTop} focused={focus === 'changes'} width={top.leftWidth} height={top.changesHeight} />
-				<HistoryList history={state.history} top={state.ui.historyTop} focused={focus === 'timeline'} width={top.leftWidth} height={top.historyHeight} />
+				{servicesHeight > 0 && stack ? <ServicesPane rows={serviceRows(stack)} focused={focus === 'services'} width={top.leftWidth} height={servicesHeight} /> : null}
+				{top.changesHeight > 0 || !layout.services ? (
+					<ChangesPane view={visibleChanges(state)} check={paneCheck(state)} setAside={state.setAside} now={state.now} top={state.ui.changesTop} focused={focus === 'changes'} width={top.leftWidth} height={top.changesHeight} />
+				) : null}
+				{top.historyHeight > 0 || !layout.services ? (
+					<HistoryList history={state.history} top={state.ui.historyTop} focused={focus === 'timeline'} width={top.leftWidth} height={top.historyHeight} />
+				) : null}
 			</Box>
 			<Box width={1} height={top.height} borderStyle="single" borderTop={false} borderBottom={false} borderRight={false} borderColor={theme.rule} />
 			{panel.kind === 'check' ? (
@@ -58,7 +70,11 @@ const Top = ({state, layout}: {state: DashboardState; layout: Layout}) => {
 	);
 };
 
-const Bottom = ({state, layout}: {state: DashboardState; layout: Layout}) => {
+// Each service's name in its own colour, by its place in the stack.
+const prefixOf = (stack: StackState | undefined, width: number): LogPrefix | undefined =>
+	stack && width > 0 ? {width, colorOf: service => serviceColor(stack.order.indexOf(service))} : undefined;
+
+const Bottom = ({state, stack, layout}: {state: DashboardState; stack?: StackState | undefined; layout: Layout}) => {
 	const logRows = useLogRows();
 	const {bottom} = layout;
 	const {ui} = state;
@@ -72,11 +88,13 @@ const Bottom = ({state, layout}: {state: DashboardState; layout: Layout}) => {
 					total={state.logs.entries.length}
 					view={ui.log}
 					filter={ui.filter}
-					rows={logRows(logTextWidth(bottom.logsWidth), ui.wrap)}
+					rows={logRows(logRowWidth(layout), ui.wrap)}
 					wrap={ui.wrap}
 					focused={ui.focus === 'logs'}
 					width={bottom.logsWidth}
 					height={bottom.height}
+					prefix={prefixOf(stack, layout.bottom.prefix ?? 0)}
+					{...(stack && stack.order.length > 1 && stack.logScope === 'focused' && stack.focused !== undefined ? {scope: `only ${stack.focused}`} : {})}
 				/>
 			) : null}
 			{bottom.split ? (
@@ -101,13 +119,42 @@ const Bottom = ({state, layout}: {state: DashboardState; layout: Layout}) => {
 	);
 };
 
+const StackTop = ({state, stack, width}: {state: DashboardState; stack: StackState; width: number}) => {
+	const service = stack.focused === undefined ? undefined : stack.services[stack.focused];
+	const detail = statusDetail(state);
+	const uptime = uptimeMs(state);
+	return (
+		<StackHeader
+			summary={stackSummary(stack)}
+			{...(service && stack.focused !== undefined
+				? {
+						focused: {
+							name: stack.focused,
+							status: serviceStatus(service),
+							command: state.command,
+							restart: state.restart,
+							...(detail === undefined ? {} : {detail}),
+							...(state.pid === undefined ? {} : {pid: state.pid}),
+							...(uptime === undefined ? {} : {uptimeMs: uptime}),
+						},
+					}
+				: {})}
+			{...(headerMessage(state) ? {message: headerMessage(state)!} : {})}
+			width={width}
+		/>
+	);
+};
+
 export const Dashboard = ({layout}: {layout: Layout}) => {
 	const state = useDashboard();
+	const known = useStack();
+	// A stack of one service looks like one app.
+	const stack = known && known.order.length > 1 ? known : undefined;
 	const {width} = layout;
 	const bodyHeight = layout.top.height + layout.bottom.height;
 	return (
 		<Box flexDirection="column" width={width} height={layout.height}>
-			<Header
+			{stack ? <StackTop state={state} stack={stack} width={width} /> : <Header
 				status={appStatus(state)}
 				detail={statusDetail(state)}
 				command={state.command}
@@ -121,16 +168,16 @@ export const Dashboard = ({layout}: {layout: Layout}) => {
 				socket={socketView(state)}
 				message={headerMessage(state)}
 				width={width}
-			/>
+			/>}
 			{state.ui.help ? (
-				<HelpOverlay width={width} height={bodyHeight} />
+				<HelpOverlay width={width} height={bodyHeight} stack={stack !== undefined} />
 			) : (
 				<>
-					{layout.top.height > 0 ? <Top state={state} layout={layout} /> : null}
-					<Bottom state={state} layout={layout} />
+					{layout.top.height > 0 ? <Top state={state} stack={stack} layout={layout} /> : null}
+					<Bottom state={state} stack={stack} layout={layout} />
 				</>
 			)}
-			<Footer hints={footerHints(keyContextOf(state))} width={width} />
+			<Footer hints={footerHints(keyContextOf(state, stackKeyContext(stack)))} width={width} />
 		</Box>
 	);
 };

@@ -11,7 +11,7 @@ const where = (addresses: string[]): string => (addresses.length <= 2 ? addresse
 const Taken = ({socket}: {socket: SocketView}) => {
 	if (socket.pid === undefined) return <Text dimColor>{' · held by devtui'}</Text>;
 	const took = socket.notTaken ? (
-		<Text color={theme.status.error}>{`${glyphs.failed} not taken: start the app directly, serve with the listen helper`}</Text>
+		<Text color={theme.status.error}>{`${glyphs.failed} not taken: serve on fd 3 (the log says how)`}</Text>
 	) : socket.taken === 0 ? (
 			<Text dimColor>{'not taken yet'}</Text>
 		) : socket.taken < socket.total ? (

@@ -84,4 +84,16 @@ export const glyphs = {
 	vertical: '│',
 	socket: '⇄',
 	setAside: '⊘',
+	/** A service waiting for what it depends on (the status mark's hollow twin). */
+	waiting: '○',
 } as const;
+
+// Service names in a stack's merged log: distinct hues that never read as a status (no red, no
+// yellow, which mean trouble; green only in its bright twin, far from the ready mark).
+const SERVICE_COLORS = ['cyan', 'magenta', 'blue', 'greenBright', 'cyanBright', 'magentaBright', 'blueBright', 'white'] as const;
+
+/** A service's colour, by its place in the stack's order: the same for the whole session. */
+export const serviceColor = (index: number): string => SERVICE_COLORS[Math.max(0, index) % SERVICE_COLORS.length]!;
+
+/** A service's status tone: an app's, and waiting in the colour of things still to come. */
+export const serviceTone = (status: AppStatus | 'waiting'): Tone => (status === 'waiting' ? 'warn' : statusTone(status));

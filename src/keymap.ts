@@ -26,7 +26,13 @@ export type CommandId =
 	| 'filterDelete'
 	| 'wrap'
 	| 'help'
-	| 'close';
+	| 'close'
+	| 'restartAll'
+	| 'holdAll'
+	| 'servicePrevious'
+	| 'serviceNext'
+	| 'serviceNumber'
+	| 'logScope';
 
 /** The parts of Ink's Key that bindings look at. */
 export interface KeyFlags {
@@ -64,6 +70,15 @@ export interface KeyContext {
 	checkFailed?: boolean;
 	/** App lines wrap (w cuts them instead). @default true */
 	wrap?: boolean;
+	/** A stack of several services is shown (its keys work); absent for one app. */
+	stack?: StackKeyContext;
+}
+
+export interface StackKeyContext {
+	focused?: string;
+	/** Every service holds its restarts: P releases them all. */
+	allHeld: boolean;
+	logScope: 'all' | 'focused';
 }
 
 export interface Binding {
@@ -73,9 +88,11 @@ export interface Binding {
 	label: string;
 	/** The help overlay's line; empty for the second half of a pair (↑ beside ↓). */
 	help: string;
+	/** The help overlay's line when a stack is shown, where it differs (r acts on the focused service). */
+	stackHelp?: string;
 	/** The footer's word, when the footer shows this binding in the context. */
 	hint?: string | ((context: KeyContext) => string);
-	section: 'app' | 'panes' | 'logs' | 'inspector';
+	section: 'app' | 'services' | 'panes' | 'logs' | 'inspector';
 	/** @default ['normal'] */
 	modes?: readonly KeyMode[];
 	when?: (context: KeyContext) => boolean;
@@ -83,6 +100,8 @@ export interface Binding {
 
 const everywhere: readonly KeyMode[] = ['normal', 'help'];
 const inTree = (context: KeyContext) => context.focus === 'inspector';
+const inStack = (context: KeyContext) => context.stack !== undefined;
+const DIGITS = ['1', '2', '3', '4', '5', '6', '7', '8', '9'].map(input => ({input}));
 
 export const BINDINGS: readonly Binding[] = [
 	{
@@ -90,6 +109,7 @@ export const BINDINGS: readonly Binding[] = [
 		keys: [{input: 'r'}],
 		label: 'r',
 		help: 'restart now (held changes included), even if a check failed',
+		stackHelp: 'restart the focused service now (held changes included), even if a check failed',
 		hint: context => (context.checkFailed ? 'restart anyway' : 'restart'),
 		section: 'app',
 		modes: everywhere,
@@ -99,11 +119,21 @@ export const BINDINGS: readonly Binding[] = [
 		keys: [{input: 'p'}],
 		label: 'p',
 		help: 'postpone: hold restarts while changes pile up; again to release (one restart)',
+		stackHelp: "hold the focused service's restarts while changes pile up; again to release",
 		hint: context => (context.held ? 'release' : 'hold'),
 		section: 'app',
 		modes: everywhere,
 	},
-	{command: 'forceKill', keys: [{input: 'k'}], label: 'k', help: 'force-kill the app now (SIGKILL to its group)', hint: 'kill', section: 'app', modes: everywhere},
+	{
+		command: 'forceKill',
+		keys: [{input: 'k'}],
+		label: 'k',
+		help: 'force-kill the app now (SIGKILL to its group)',
+		stackHelp: 'force-kill the focused service now (SIGKILL to its group)',
+		hint: 'kill',
+		section: 'app',
+		modes: everywhere,
+	},
 	{
 		command: 'quit',
 		keys: [{input: 'q'}],
@@ -112,6 +142,29 @@ export const BINDINGS: readonly Binding[] = [
 		hint: context => (context.quitting ? 'force quit' : 'quit'),
 		section: 'app',
 		modes: everywhere,
+	},
+	{command: 'restartAll', keys: [{input: 'R'}], label: 'R', help: 'restart every service, in dependency order', hint: 'restart all', section: 'services', modes: everywhere, when: inStack},
+	{
+		command: 'holdAll',
+		keys: [{input: 'P'}],
+		label: 'P',
+		help: "hold every service's restarts; again to release them all",
+		hint: context => (context.stack?.allHeld ? 'release all' : 'hold all'),
+		section: 'services',
+		modes: everywhere,
+		when: inStack,
+	},
+	{command: 'servicePrevious', keys: [{input: '['}], label: '[ ]', help: 'focus the previous / next service (↑↓ in the services pane)', hint: 'service', section: 'services', when: inStack},
+	{command: 'serviceNext', keys: [{input: ']'}], label: ']', help: '', section: 'services', when: inStack},
+	{command: 'serviceNumber', keys: DIGITS, label: '1-9', help: 'focus the service of that number', section: 'services', when: inStack},
+	{
+		command: 'logScope',
+		keys: [{input: 'l'}],
+		label: 'l',
+		help: "the log: every service's lines, or only the focused service's",
+		hint: context => (context.stack?.logScope === 'focused' ? 'all logs' : `only ${context.stack?.focused ?? 'one'}`),
+		section: 'services',
+		when: inStack,
 	},
 	{command: 'interrupt', keys: [{ctrl: 'c'}], label: 'ctrl+c', help: 'quit, like q (a second one force-kills)', section: 'app', modes: ['normal', 'help', 'filter']},
 	{command: 'focusNext', keys: [{key: 'tab'}], label: 'tab/shift+tab', help: 'focus the next pane (shift+tab: the previous)', hint: 'pane', section: 'panes'},
@@ -174,7 +227,7 @@ const matches = (matcher: Matcher, input: string, key: KeyFlags): boolean => {
 export const isActive = (binding: Binding, context: KeyContext): boolean =>
 	(binding.modes ?? ['normal']).includes(context.mode) && (binding.when?.(context) ?? true);
 
-export type Resolved = {command: CommandId} | {command: 'filterType'; text: string};
+export type Resolved = {command: Exclude<CommandId, 'serviceNumber'>} | {command: 'filterType'; text: string} | {command: 'serviceNumber'; index: number};
 
 // eslint-disable-next-line no-control-regex
 const PRINTABLE = /^[^\u0000-\u001F\u007F]+$/;
@@ -196,6 +249,7 @@ export const splitPresses = (input: string, key: KeyFlags): Array<[string, KeyFl
 /** The command a key press means in this context, or undefined when it means nothing. */
 export const resolveKey = (input: string, key: KeyFlags, context: KeyContext): Resolved | undefined => {
 	const [binding] = matchingBindings(input, key, context);
+	if (binding?.command === 'serviceNumber') return {command: 'serviceNumber', index: Number(input) - 1};
 	if (binding) return {command: binding.command};
 	if (context.mode === 'filter' && !key.ctrl && !key.meta && PRINTABLE.test(input)) return {command: 'filterType', text: input};
 	return undefined;
@@ -221,11 +275,15 @@ const FOOTER_ORDER: readonly CommandId[] = [
 	'close',
 	'up',
 	'end',
+	'servicePrevious',
 	'restart',
 	'postpone',
 	'forceKill',
+	'restartAll',
+	'holdAll',
 	'quit',
 	'focusNext',
+	'logScope',
 	'wrap',
 	'help',
 ];
@@ -247,13 +305,16 @@ export const footerHints = (context: KeyContext): Hint[] =>
 		return [KEPT.includes(command) ? {label, hint, keep: true} : {label, hint}];
 	});
 
-/** The key context of a dashboard state. */
-export const keyContextOf = (state: {
-	ui: {focus: PaneId; help: boolean; filter: {editing: boolean; applied: string}; browser: {open: boolean}; wrap?: boolean};
-	held: boolean;
-	quitting?: unknown;
-	check?: {status: string};
-}): KeyContext => ({
+/** The key context of a dashboard state (the focused service's view, for a stack, with the stack's part). */
+export const keyContextOf = (
+	state: {
+		ui: {focus: PaneId; help: boolean; filter: {editing: boolean; applied: string}; browser: {open: boolean}; wrap?: boolean};
+		held: boolean;
+		quitting?: unknown;
+		check?: {status: string};
+	},
+	stack?: StackKeyContext,
+): KeyContext => ({
 	mode: state.ui.filter.editing ? 'filter' : state.ui.help ? 'help' : 'normal',
 	focus: state.ui.focus,
 	browserOpen: state.ui.browser.open,
@@ -262,4 +323,5 @@ export const keyContextOf = (state: {
 	quitting: state.quitting !== undefined,
 	...(state.check?.status === 'failed' ? {checkFailed: true} : {}),
 	...(state.ui.wrap === false ? {wrap: false} : {}),
+	...(stack ? {stack} : {}),
 });

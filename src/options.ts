@@ -51,6 +51,11 @@ export interface DevtuiOptions {
 	check: string | undefined;
 	/** Compile changed .py files before stopping the app (a syntax error keeps the old app). */
 	pythonCheck: boolean;
+	/**
+	 * Listen for `devtui ctl` on .devtui/ctl.sock (`--no-ctl`: not). While it listens, the app's
+	 * stdout is read in every view, so that `devtui ctl logs` has it.
+	 */
+	ctl: boolean;
 	/** Render the dashboard (false: headless event lines). */
 	tui: boolean;
 	/** Headless events as NDJSON on stdout. */

@@ -143,6 +143,19 @@ const specs: OptionSpec[] = [
 	},
 	{names: ['--no-check'], takes: 'switch', apply: parsed => (parsed.layer.check = false)},
 	{names: ['--no-python-check'], takes: 'switch', apply: parsed => (parsed.layer.pythonCheck = false)},
+	{names: ['--no-ctl'], takes: 'switch', apply: parsed => (parsed.layer.ctl = false)},
+	{
+		names: ['--only'],
+		takes: 'value',
+		value: {what: 'service names from "services" or the Procfile', example: '--only api,web'},
+		apply: (parsed, value, flag) => {
+			const names = nonEmptyString(value, flagSubject(flag), 'service names like api,web')
+				.split(',')
+				.map(name => name.trim())
+				.filter(name => name !== '');
+			parsed.layer.only = [...(parsed.layer.only ?? []), ...names];
+		},
+	},
 	{
 		// Only `--warm=no-preload` takes a value, so `--warm app.py` leaves app.py alone.
 		names: ['--warm'],

@@ -35,9 +35,12 @@ export interface OptionLayer {
 	listenPid?: boolean;
 	check?: string | false;
 	pythonCheck?: boolean;
+	ctl?: boolean;
 	tui?: boolean;
 	json?: boolean;
 	warm?: 'on' | 'no-preload' | false;
+	/** `--only api,web`: run these services (and what they depend on). Command line only. */
+	only?: string[];
 }
 
 /**
@@ -159,9 +162,12 @@ const configKeys: Record<string, KeyReader> = {
 	listenPid: (value, s) => ({listenPid: boolean(value, s)}),
 	check: (value, s) => ({check: value === false ? false : nonEmptyString(value, s, 'a shell command like "mypy src", or false')}),
 	pythonCheck: (value, s) => ({pythonCheck: boolean(value, s)}),
+	ctl: (value, s) => ({ctl: boolean(value, s)}),
 	tui: (value, s) => ({tui: boolean(value, s)}),
 	json: (value, s) => ({json: boolean(value, s)}),
 	warm: (value, s) => ({warm: warmMode(value, s)}),
+	// A stack of services: read by resolve-services.ts, which gives each the keys above.
+	services: () => ({}),
 };
 
 export const WARM = 'true, false or "no-preload"';
@@ -173,6 +179,16 @@ export const warmMode = (value: unknown, subject: Subject): 'on' | 'no-preload' 
 	if (value === 'no-preload') return 'no-preload';
 	throw invalid(subject, WARM, value);
 };
+
+/** The keys that do not make sense per service: they are about devtui's own output, or the stack itself. */
+const GLOBAL_KEYS = new Set(['tui', 'json', 'services']);
+
+/** Every option a service may set for itself, by the same camelCase name as at the top level. */
+export const SERVICE_OPTION_KEYS = Object.keys(configKeys).filter(key => !GLOBAL_KEYS.has(key));
+
+/** Reads one option's value, as at the top level of a config file; undefined for a key that is not an option. */
+export const readOptionKey = (key: string, value: unknown, subject: Subject): OptionLayer | undefined =>
+	Object.hasOwn(configKeys, key) && !GLOBAL_KEYS.has(key) ? configKeys[key]!(value, subject) : undefined;
 
 export const READY_PATTERN = 'a regular expression, e.g. "listening on"';
 export const PORT = 'a TCP port number from 1 to 65535';
@@ -216,7 +232,7 @@ export interface ConfigSource {
 }
 
 // `restart-on-crash` and `Timeout` are the same key to a reader; compare them that way.
-const looseKey = (key: string) => key.toLowerCase().replace(/[-_]/g, '');
+export const looseKey = (key: string) => key.toLowerCase().replace(/[-_]/g, '');
 
 /** Checks every key of a config object; unknown keys are errors so that typos never go unnoticed. */
 export const configLayer = ({file, keyPrefix, values}: ConfigSource): OptionLayer => {
@@ -293,6 +309,7 @@ export const resolveOptions = ({
 		noListenPid: merged.listenPid === false,
 		check: merged.check === false ? undefined : merged.check,
 		pythonCheck: merged.pythonCheck ?? true,
+		ctl: merged.ctl ?? true,
 		// The dashboard needs a terminal, and --json owns stdout.
 		tui: (merged.tui ?? true) && stdoutIsTTY && !json,
 		json,

@@ -2,9 +2,9 @@
 // stderr), and devtui's own lines go to stderr with a prefix, so piping the app's stdout stays
 // clean. With --json every event, app output included, is one NDJSON object on stdout.
 
-import type {Writable} from 'node:stream';
 import type {EventBus} from '../supervisor/event-bus.js';
 import {formatEvent} from './format-event.js';
+import {createStreamWriter} from './stream-writer.js';
 
 export interface HeadlessStreams {
 	stdout: NodeJS.WritableStream;
@@ -13,9 +13,7 @@ export interface HeadlessStreams {
 	color: boolean;
 }
 
-// `onBackpressure(true)` when a stream's buffer is full (the reader is slower than the app), and
-// `onBackpressure(false)` once every full stream has drained: the caller pauses the app's output
-// meanwhile, so a flood waits in the app instead of piling up in devtui's memory.
+// `onBackpressure`: see stream-writer.ts.
 export const attachHeadless = (
 	bus: EventBus,
 	{json}: {json: boolean},
@@ -23,18 +21,7 @@ export const attachHeadless = (
 	onBackpressure: (paused: boolean) => void = () => {},
 ): (() => void) => {
 	const prefix = streams.color ? '\u001B[36m[devtui]\u001B[39m ' : '[devtui] ';
-	const full = new Set<NodeJS.WritableStream>();
-	const write = (stream: NodeJS.WritableStream, text: string) => {
-		// A reader that went away (`devtui --json | head`): writing on would only buffer for ever.
-		if ((stream as Partial<Writable>).destroyed) return;
-		if (stream.write(text) || full.has(stream)) return;
-		full.add(stream);
-		if (full.size === 1) onBackpressure(true);
-		stream.once('drain', () => {
-			full.delete(stream);
-			if (full.size === 0) onBackpressure(false);
-		});
-	};
+	const write = createStreamWriter(onBackpressure);
 	return bus.subscribe(event => {
 		if (json) {
 			write(streams.stdout, `${JSON.stringify(event)}\n`);

@@ -115,6 +115,7 @@ export const formatEvent = (event: SupervisorEvent): string | undefined => {
 			}`;
 		case 'supervisor/state':
 		case 'run/output':
+		case 'watch/batch':
 			return undefined;
 	}
 };

@@ -19,6 +19,10 @@ export interface DashboardCommands {
 	listSnapshots(): void;
 	/** Load this snapshot on the next start; undefined cancels. */
 	loadSnapshot(file: string | undefined): void;
+	/** A stack's: restart every service. (restart, forceKill and togglePostpone act on the focused one.) */
+	restartAll?(): void;
+	/** A stack's: hold every service's restarts, or release them all when all are held. */
+	toggleHoldAll?(): void;
 }
 
 const StoreContext = createContext<DashboardStore | undefined>(undefined);

@@ -96,6 +96,18 @@ export const runCommand = (resolved: Resolved, target: CommandTarget): void => {
 			return dispatch({type: 'ui/wrap'});
 		case 'help':
 			return dispatch({type: 'ui/help'});
+		case 'restartAll':
+			return commands.restartAll?.();
+		case 'holdAll':
+			return commands.toggleHoldAll?.();
+		case 'servicePrevious':
+			return dispatch({type: 'ui/service', step: -1});
+		case 'serviceNext':
+			return dispatch({type: 'ui/service', step: 1});
+		case 'serviceNumber':
+			return dispatch({type: 'ui/service', index: resolved.index});
+		case 'logScope':
+			return dispatch({type: 'ui/log-scope'});
 		case 'close': {
 			const {ui} = target.getState();
 			if (ui.help) return dispatch({type: 'ui/help', open: false});

@@ -20,6 +20,7 @@ import type {DevtuiOptions} from '../options.js';
 import {trackReadiness} from '../readiness/track-readiness.js';
 import {createStateKeeper} from '../state/state-keeper.js';
 import type {EventBus} from '../supervisor/event-bus.js';
+import type {ChangedFile} from '../supervisor/events.js';
 import type {RunParticipant} from '../supervisor/run-participant.js';
 import {Supervisor} from '../supervisor/supervisor.js';
 import {startWatchdog} from '../supervisor/watchdog.js';
@@ -33,6 +34,22 @@ import {createWarmStarter, type WarmStarter} from '../warm/warm-starter.js';
 import {realProcesses} from '../supervisor/process-ops.js';
 import {openAppChannel} from './app-channel.js';
 import {pythonPathWithClient} from './python-path.js';
+
+/**
+ * Changes that come from somewhere else than a watcher of the session's own: a stack's one
+ * watcher for all its services (src/stack/stack-watcher.ts). `connect` starts handing this
+ * session its batches; closing what it returns stops that, and leaves the watcher to its owner.
+ */
+export interface ChangeFeed {
+	connect(
+		handlers: {
+			onChange: (change: {path: string; kind: ChangedFile['kind']}) => void;
+			onBatch: (files: ChangedFile[], firstChangeAt: number) => void;
+		},
+		/** When the first instance was started (epoch ms): batches from then on were not seen by it. */
+		changedSince: number,
+	): FileWatcher;
+}
 
 export interface Session {
 	bus: EventBus;
@@ -58,6 +75,7 @@ export const createSession = async (
 		color,
 		env = process.env,
 		passStdout = false,
+		changes,
 	}: {
 		bus: EventBus;
 		/** Whether the app's output reaches a colour terminal. */
@@ -65,6 +83,8 @@ export const createSession = async (
 		env?: NodeJS.ProcessEnv;
 		/** The view only copies the app's stdout to devtui's own: hand it over (unless readiness reads it). */
 		passStdout?: boolean;
+		/** Take the changes from here instead of watching `options.watch` itself (a service of a stack). */
+		changes?: ChangeFeed;
 	},
 ): Promise<Session> => {
 	// First, so that a port already in use fails before anything is started.
@@ -88,7 +108,9 @@ export const createSession = async (
 		channel = await openAppChannel(bus, {
 			ready: () => readiness.clientReady(),
 			extend: ms => supervisor?.extendStop(ms),
-			listening: (pid, restart, names) => listening.taken(pid, restart, names),
+			// socket/taken names the instance (run/spawned's pid), as the /proc look does: behind a shell the
+			// client's own process is a child of it, and the views match the instance's pid.
+			listening: (pid, restart, names) => listening.taken(supervisor?.pid ?? pid, restart, names),
 			stateSaved: () => {
 				stateSaved = true;
 			},
@@ -241,13 +263,11 @@ export const createSession = async (
 			}
 			// Closed while the first instance started (a signal right away): nothing to watch for.
 			if (closing) return;
-			watcher = watchFiles({
-				options,
-				bus,
-				changedSince: startedAt,
-				onChange: change => running.changeSeen(change),
-				onBatch: (files, firstChangeAt) => running.batchClosed(files, firstChangeAt),
-			});
+			const handlers = {
+				onChange: (change: {path: string; kind: ChangedFile['kind']}) => running.changeSeen(change),
+				onBatch: (files: ChangedFile[], firstChangeAt: number) => running.batchClosed(files, firstChangeAt),
+			};
+			watcher = changes ? changes.connect(handlers, startedAt) : watchFiles({options, bus, changedSince: startedAt, ...handlers});
 			// Warm the Python checker once the app and the watcher are up (its spawn blocks the event
 			// loop for a few ms), and only for a Python app: for others the first .py change starts it.
 			if (appRunsPython) watcher.ready.then(() => pythonChecker?.warm(), () => {});

@@ -61,3 +61,6 @@ export interface StackCommands {
 export interface StackStream {
 	subscribe(listener: (event: StackStreamEvent) => void): () => void;
 }
+
+/** Tells the stack's own events from its services'. */
+export const isStackEvent = (event: StackStreamEvent): event is StackEvent => event.type.startsWith('stack/');

@@ -25,6 +25,11 @@ export type UiAction =
 	| {type: 'ui/filter-apply'}
 	| {type: 'ui/filter-clear'}
 	| {type: 'ui/tree-toggle'}
+	/** A stack's focus moves to another service: by a step, to a position (0-based), or to an end. Nothing for a single app. */
+	| {type: 'ui/service'; step: 1 | -1}
+	| {type: 'ui/service'; index: number}
+	/** A stack's log shows every service, or only the focused one. Nothing for a single app. */
+	| {type: 'ui/log-scope'}
 	| {type: 'ui/browser'; open?: boolean}
 	| {type: 'snapshots/loading'}
 	| {type: 'snapshots/listed'; items: SnapshotItem[]}

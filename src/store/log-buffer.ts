@@ -71,3 +71,43 @@ export const appendLines = (
 	};
 	return trace === undefined ? next : {...next, trace};
 };
+
+/** Lines of one source (a stack's service), as its own log built them. */
+export interface SourceLines {
+	service: string;
+	entries: readonly LogEntry[];
+	/** Lines the source's own bounded log dropped before these (a burst longer than its cap). */
+	dropped?: number;
+}
+
+/**
+ * Appends lines built elsewhere (a stack's services' lines, each tagged with its service) to a
+ * bounded log in one copy, renumbering them from the log's own ids so ids keep increasing across
+ * sources. A whole batch of interleaved services costs one copy of the buffer, not one per run.
+ */
+export const appendEntries = (logs: LogState, sources: readonly SourceLines[], cap: number = LOG_CAP): LogState => {
+	const total = sources.reduce((sum, source) => sum + source.entries.length, 0);
+	const before = sources.reduce((sum, source) => sum + (source.dropped ?? 0), 0);
+	if (total === 0) return before === 0 ? logs : {...logs, dropped: logs.dropped + before};
+	// Lines that would be dropped at once are never built.
+	let skip = Math.max(0, total - cap);
+	const skipped = skip;
+	const added: LogEntry[] = [];
+	let id = logs.nextId + skipped;
+	for (const {service, entries} of sources) {
+		const from = Math.min(skip, entries.length);
+		skip -= from;
+		for (let index = from; index < entries.length; index++) {
+			const {text, stream, search, level} = entries[index]!;
+			// One shape for every entry of the merged log (V8 keeps one hidden class).
+			added.push({id: id++, stream, text, search, level, service});
+		}
+	}
+	const keep = Math.max(0, cap - added.length);
+	const kept = logs.entries.length > keep ? logs.entries.slice(logs.entries.length - keep) : logs.entries;
+	return {
+		entries: kept.length === 0 ? added : [...kept, ...added],
+		nextId: id,
+		dropped: logs.dropped + before + skipped + (logs.entries.length - kept.length),
+	};
+};

@@ -16,6 +16,8 @@ const treeRows = (state: DashboardState) => flattenPreview(state.preview.preview
 const scroll = (state: DashboardState, by: number): DashboardState => {
 	const {ui} = state;
 	switch (ui.focus) {
+		// The services pane belongs to a stack, whose reducer moves it (reduce-stack.ts).
+		case 'services':
 		case 'logs':
 			return state;
 		case 'changes':
@@ -81,6 +83,10 @@ export const reduceUi = (state: DashboardState, action: UiAction): DashboardStat
 			return withUi(state, {filter: {editing: false, draft: '', applied: ''}, log: {follow: true}});
 		case 'ui/tree-toggle':
 			return toggleNode(state);
+		// A stack's own: one app has one service and one log.
+		case 'ui/service':
+		case 'ui/log-scope':
+			return state;
 		case 'ui/browser': {
 			const open = action.open ?? !ui.browser.open;
 			return withUi(focusPane(state, 'inspector'), {browser: {open, cursor: open ? 0 : ui.browser.cursor}});

@@ -17,7 +17,8 @@ import type {
 import {initialTimelineState, type TimelineState} from '../timeline/restart-timeline.js';
 import type {LogLevel, LogTrace} from './log-level.js';
 
-export type PaneId = 'changes' | 'timeline' | 'logs' | 'inspector';
+/** 'services' exists only in a stack of several services (stack-state.ts). */
+export type PaneId = 'services' | 'changes' | 'timeline' | 'logs' | 'inspector';
 
 /** Focus order for tab / shift+tab. */
 export const PANES: readonly PaneId[] = ['changes', 'timeline', 'logs', 'inspector'];
@@ -36,6 +37,8 @@ export interface LogEntry {
 	search: string;
 	/** The level a stderr line states (log-level.ts); absent when it states none. */
 	level?: LogLevel;
+	/** The service that wrote it, in a stack's merged log; absent for a single app. */
+	service?: string;
 }
 
 export interface LogState {

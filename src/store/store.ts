@@ -21,18 +21,27 @@ export const FLOOD_LINES = 2000;
 /** The longest a restart in flight holds frames back: a slow stop still shows its countdown. */
 export const RESTART_HOLD_MS = 100;
 
-export interface DashboardStore {
-	getState(): DashboardState;
+/** A store folding core events `E` in batches and dashboard actions `A` at once into a state `S`. */
+export interface FoldingStore<S, E, A> {
+	getState(): S;
 	/** For useSyncExternalStore; returns the unsubscribe. */
 	subscribe(listener: () => void): () => void;
 	/** A core event: folded with the next batch. */
-	ingest(event: SupervisorEvent): void;
+	ingest(event: E): void;
 	/** A dashboard action: folded and announced now. */
-	dispatch(action: UiAction): void;
+	dispatch(action: A): void;
 	/** Folds the queue now (tests, and before unmounting). */
 	flush(): void;
 	/** Stops the batching timer; later events are folded only on flush. */
 	dispose(): void;
+}
+
+export type DashboardStore = FoldingStore<DashboardState, SupervisorEvent, UiAction>;
+
+/** How a store folds: one action now, or a batch of queued events in one go. */
+export interface Folds<S, E, A> {
+	reduce(state: S, action: A): S;
+	reduceAll(state: S, events: readonly E[]): S;
 }
 
 export interface StoreOptions {
@@ -47,7 +56,13 @@ export interface StoreOptions {
 	clearTimer?: (timer: unknown) => void;
 }
 
-export const createStore = (initial: DashboardState, options: StoreOptions = {}): DashboardStore => {
+export const createStore = (initial: DashboardState, options: StoreOptions = {}): DashboardStore => createFoldingStore(initial, {reduce, reduceAll}, options);
+
+/**
+ * The batching store for any state folded from the core's events (one app's, or a stack's whose
+ * events carry the service's name): the batching rules depend only on the event types.
+ */
+export const createFoldingStore = <S, E extends {type: string}, A>(initial: S, folds: Folds<S, E, A>, options: StoreOptions = {}): FoldingStore<S, E, A> => {
 	const {
 		intervalMs = 33,
 		floodIntervalMs = 100,
@@ -57,7 +72,7 @@ export const createStore = (initial: DashboardState, options: StoreOptions = {})
 		clearTimer = timer => clearTimeout(timer as NodeJS.Timeout),
 	} = options;
 	let state = initial;
-	let queue: SupervisorEvent[] = [];
+	let queue: E[] = [];
 	let timer: unknown;
 	let timerDue = 0;
 	let lastNotify = -Infinity;
@@ -85,7 +100,7 @@ export const createStore = (initial: DashboardState, options: StoreOptions = {})
 		if (queue.length === 0) return;
 		const batch = queue;
 		queue = [];
-		state = reduceAll(state, batch);
+		state = folds.reduceAll(state, batch);
 		dirty = true;
 	};
 
@@ -114,6 +129,7 @@ export const createStore = (initial: DashboardState, options: StoreOptions = {})
 		);
 	};
 
+	// A stack's own events (stack/...) are news like any other; only the core's types matter here.
 	const holdFor = (event: SupervisorEvent) => {
 		if (event.type === 'run/stop-requested' && event.reason !== 'quit') holdUntil = now() + restartHoldMs;
 		else if (event.type === 'run/spawned' || event.type === 'run/spawn-failed' || (event.type === 'run/exited' && !event.restarting)) holdUntil = -Infinity;
@@ -125,8 +141,9 @@ export const createStore = (initial: DashboardState, options: StoreOptions = {})
 			listeners.add(listener);
 			return () => listeners.delete(listener);
 		},
-		ingest(event) {
-			queue.push(event);
+		ingest(input) {
+			queue.push(input);
+			const event = input as unknown as SupervisorEvent;
 			holdFor(event);
 			if (event.type === 'run/output') linesSinceNotify += event.lines.length;
 			else newsQueued = true;
@@ -137,7 +154,7 @@ export const createStore = (initial: DashboardState, options: StoreOptions = {})
 		dispatch(action) {
 			cancelTimer();
 			foldQueue();
-			const next = reduce(state, action);
+			const next = folds.reduce(state, action);
 			if (next !== state) {
 				state = next;
 				dirty = true;

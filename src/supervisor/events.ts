@@ -137,6 +137,12 @@ interface EventPayloads {
 	'watch/ready': {paths: string[]; durationMs: number; polling: boolean};
 	/** A non-fatal watcher problem (an unreadable directory, a watch limit). */
 	'watch/error': {message: string};
+	/**
+	 * A batch began to hold a change that counts (`open`), or that batch closed (after its
+	 * `watch/changed`). Between the two a restart is coming that no other event announces yet:
+	 * `devtui ctl wait-ready` waits for it. The app's own writes never open one.
+	 */
+	'watch/batch': {open: boolean};
 	/** A batch of changes closed: the quiet time passed with no further change. `files` are the ones that count. */
 	'watch/changed': {batch: number; files: ChangedFile[]; firstChangeAt: number};
 	/** Files of a closed batch that are the app's own writes (see `watch/feedback-loop`): they restart nothing. */
@@ -233,7 +239,8 @@ interface EventPayloads {
 	/**
 	 * The app serves on the sockets it was handed: its client said so (`via: 'client'`, the
 	 * `listening` message), or an app process with the socket open was seen accepting on it
-	 * (`via: 'accepting'`, from /proc: an epoll set or a blocked accept/poll/select).
+	 * (`via: 'accepting'`, from /proc: an epoll set or a blocked accept/poll/select). `pid` is the
+	 * instance's (run/spawned's), even when a process below it took the sockets.
 	 */
 	'socket/taken': {pid: number; names: string[]; restart?: number; via: 'client' | 'accepting'};
 	/** Connections waiting in the held sockets' backlog (sampled while they are not 0, and when they drain). */

@@ -3,7 +3,7 @@
 // (the app may ask for more time) and the user can force the kill at any moment; whichever reason
 // comes first is the one recorded, as execa records its termination reason once.
 
-import {findStrays, waitForGone} from './wait-for-gone.js';
+import {findLinkedStrays, findStrays, waitForGone} from './wait-for-gone.js';
 import {readProcess} from './process-table.js';
 import {signalGroup, signalPid} from './signal-processes.js';
 import type {AppProcess} from './spawn-app.js';
@@ -60,6 +60,10 @@ export interface StopResult {
 
 const signalAll = (app: AppProcess, strays: readonly number[], signal: NodeJS.Signals): void => {
 	signalGroup(app.pgid, signal);
+	signalStrays(strays, signal);
+};
+
+const signalStrays = (strays: readonly number[], signal: NodeJS.Signals): void => {
 	for (const pid of strays) {
 		// A stray that made itself a group leader (setsid) takes its own children along.
 		if (readProcess(pid)?.pgid === pid) signalGroup(pid, signal);
@@ -98,12 +102,20 @@ export const stopProcess = async ({
 	now?: () => number;
 }): Promise<StopResult> => {
 	const startedAt = now();
-	let strays = findStrays(app);
+	// The signal goes out first, to the group and to the strays only the living tree links to it;
+	// the full scan for orphans marked as the app's follows (see findLinkedStrays).
+	const linked = findLinkedStrays(app);
+	let strays = linked ?? findStrays(app);
 	control.deadline = startedAt + timeoutMs;
 	if (control.forceReason === undefined) {
 		beforeSignal?.(control.deadline);
 		signalAll(app, strays, signal);
 		emit({type: 'run/signal-sent', pid: app.pid, signal, deadline: control.deadline, timeoutMs});
+	}
+	if (linked !== undefined) {
+		const later = findStrays(app).filter(pid => !strays.includes(pid));
+		if (later.length > 0 && control.forceReason === undefined) signalStrays(later, signal);
+		strays = [...strays, ...later];
 	}
 	for (;;) {
 		if (control.forceReason === undefined && (await waitUntil(app, strays, control, now))) {

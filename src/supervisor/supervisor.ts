@@ -175,7 +175,9 @@ export class Supervisor {
 		// log written every 100 ms keeps one batch open for seconds).
 		if (this.pending.batch?.paths.get(change.path)?.appWrite) this.deps.changeFilter?.appWrite(change.path, this.now());
 		const down = this.run.kind === 'down' || this.run.kind === 'starting';
+		const counting = countedOpenPaths(this.pending.batch).length > 0;
 		this.update(addRawChange(this.pending, change, file => this.deps.changeFilter?.appWrite(file, this.now()) ?? false, down));
+		if (!counting && countedOpenPaths(this.pending.batch).length > 0) this.deps.bus.emit({type: 'watch/batch', open: true});
 		if (wasChecking && this.pending.check !== 'running') this.cancelCheck('newer change');
 		this.considerEarlyStop();
 		this.notify();
@@ -188,9 +190,12 @@ export class Supervisor {
 		const counted = files.filter(file => !this.pending.batch?.paths.get(file.path)?.appWrite);
 		const whileDown = this.pending.batch?.whileDown ?? false;
 		const setAside = files.filter(file => !counted.includes(file)).map(file => file.path);
+		const counting = countedOpenPaths(this.pending.batch).length > 0;
 		this.update(closeBatch(this.pending, files, firstChangeAt));
 		if (counted.length > 0) this.deps.bus.emit({type: 'watch/changed', batch: ++this.batches, files: counted, firstChangeAt});
 		if (setAside.length > 0) this.deps.bus.emit({type: 'watch/set-aside', files: setAside});
+		// After its files, so that whoever waits for the batch knows, once it closes, what it held.
+		if (counting) this.deps.bus.emit({type: 'watch/batch', open: false});
 		if (counted.length > 0) {
 			const {probeDelayMs} = this.deps.changeFilter?.batchClosed(
 				counted.map(file => file.path),

@@ -17,8 +17,9 @@ export const connectPreview = ({
 	source,
 	stateFile,
 }: {
-	bus: EventBus;
-	store: DashboardStore;
+	/** One app's bus, or a stack's stream narrowed to one service. */
+	bus: Pick<EventBus, 'subscribe'>;
+	store: Pick<DashboardStore, 'dispatch'>;
 	source: StatePreviewSource;
 	stateFile: string;
 }): (() => void) => {

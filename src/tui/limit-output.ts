@@ -12,7 +12,7 @@ export const limitOutput = ({
 	intervalMs = 33,
 	now = () => performance.now(),
 }: {
-	bus: EventBus;
+	bus: Pick<EventBus, 'subscribe'>;
 	pause: (paused: boolean) => void;
 	maxLines?: number;
 	intervalMs?: number;

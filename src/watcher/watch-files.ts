@@ -54,6 +54,7 @@ export const watchFiles = ({
 	onChange,
 	onBatch,
 	changedSince,
+	source: openSource,
 }: {
 	options: WatchOptions;
 	bus: EventBus;
@@ -69,6 +70,11 @@ export const watchFiles = ({
 	onChange?: (change: {path: string; kind: ChangedFile['kind']}) => void;
 	/** A batch closed: its net changes, one per file (none when temp files came and went). */
 	onBatch: (files: ChangedFile[], firstChangeAt: number) => void;
+	/**
+	 * Where the file events come from. By default a source of its own over `options.watch`; a stack
+	 * passes one share of a source several services' rules read (src/watcher/shared-source.ts).
+	 */
+	source?: (input: FileSourceInput) => FileSource;
 }): FileWatcher => {
 	const startedAt = performance.now();
 	const polling = options.pollMs !== undefined;
@@ -215,9 +221,11 @@ export const watchFiles = ({
 		onError: error => report(describeError(error)),
 		changedSince,
 	};
-	const source: FileSource = polling
-		? createPollSource({...sourceInput, pollMs: options.pollMs!})
-		: createTreeSource(sourceInput);
+	const source: FileSource = openSource
+		? openSource(sourceInput)
+		: polling
+			? createPollSource({...sourceInput, pollMs: options.pollMs!})
+			: createTreeSource(sourceInput);
 
 	// A watch ends with the directory it was on; a deleted root may come back (a branch switch,
 	// rm -rf && mkdir): look for it, and watch it afresh when it is there again.

@@ -132,7 +132,7 @@ describe('the socket line in the header', () => {
 	it('says so when the instance did not take the sockets, with the fix', () => {
 		const view = socketView(STATES.socketIgnored())!;
 		expect(view).toMatchObject({pid: 4259, taken: 0, notTaken: true, waiting: 9});
-		expect(header(view, 140)).toContain('⇄ 127.0.0.1:3000 → pid 4259 ✗ not taken: start the app directly, serve with the listen helper · 9 waiting');
+		expect(header(view, 140)).toContain('⇄ 127.0.0.1:3000 → pid 4259 ✗ not taken: serve on fd 3 (the log says how) · 9 waiting');
 		// The next instance starts with a clean slate.
 		expect(socketView(STATES.socketTaken())?.notTaken).toBe(false);
 	});

@@ -9,7 +9,7 @@ import type {ReactElement} from 'react';
 // Frames show times of day; one time zone makes them the same everywhere.
 process.env.TZ = 'UTC';
 
-class FakeStdout extends EventEmitter {
+export class FakeStdout extends EventEmitter {
 	readonly isTTY = true;
 	frames: string[] = [];
 	constructor(
@@ -31,7 +31,7 @@ class FakeStdout extends EventEmitter {
 	}
 }
 
-class FakeStdin extends EventEmitter {
+export class FakeStdin extends EventEmitter {
 	readonly isTTY = true;
 	private data: string | null = null;
 	write = (data: string): void => {

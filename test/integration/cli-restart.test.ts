@@ -70,14 +70,14 @@ describe('devtui --no-tui', () => {
 		}
 	});
 
-	it("hands the app devtui's own stdout in plain headless mode, and reads it through a pipe with --json or --ready-pattern", async () => {
+	it("hands the app devtui's own stdout in plain headless mode with --no-ctl, and reads it through a pipe with devtui ctl (for its logs), --json or --ready-pattern", async () => {
 		const cwd = project();
 		const stdoutOf = (pid: number) => readlinkSync(`/proc/${pid}/fd/1`);
-		const plain = start(['--no-tui', '--', 'node', 'app.mjs'], cwd);
+		const plain = start(['--no-tui', '--no-ctl', '--', 'node', 'app.mjs'], cwd);
 		const [appPid] = pidsIn(await plain.waitForLine(/READY .*restart=0/));
 		// A pipe (or Node's socket pair) is named by its inode: the same name is the same one the test reads.
 		expect(stdoutOf(appPid!)).toBe(stdoutOf(plain.child.pid!));
-		for (const args of [['--json'], ['--no-tui', '--ready-pattern', 'READY']]) {
+		for (const args of [['--no-tui'], ['--json'], ['--no-tui', '--ready-pattern', 'READY']]) {
 			const piped = start([...args, '--', 'node', 'app.mjs'], cwd);
 			const [pid] = pidsIn(await piped.waitForLine(/READY .*restart=0/));
 			expect(stdoutOf(pid!)).not.toBe(stdoutOf(piped.child.pid!));

@@ -1,7 +1,7 @@
 // The bundled examples under the real devtui CLI, in temp copies: real Python and Node servers,
 // real file edits, real restarts, and their state read back over loopback HTTP.
 
-import {appendFileSync, cpSync, mkdirSync, readFileSync, symlinkSync} from 'node:fs';
+import {appendFileSync, cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {cleanupRuns, freePort, startJson, tempDir, trackRun} from '../fixtures/apps/proto-json-run.js';
@@ -126,5 +126,46 @@ describe('examples/node-api under devtui', () => {
 		expect(new Set(records.map(record => record.pid)).size).toBe(4);
 		// devtui's own lines go to stderr.
 		expect(run.stderr.join('\n')).toMatch(/\[devtui\] state saved: .*3 keys/);
+	});
+});
+
+describe('examples/stack under devtui', () => {
+	it('runs both examples as services, the web once the api is ready, each restarted on its own saves', {timeout: 60_000}, async () => {
+		const root = tempDir('devtui-example-stack-');
+		for (const name of ['stack', 'python-api', 'node-api']) {
+			cpSync(path.join(repoRoot, 'examples', name), path.join(root, name), {recursive: true, filter: source => !/[/\\](\.devtui|__pycache__|node_modules)$/.test(source)});
+		}
+		mkdirSync(path.join(root, 'node-api', 'node_modules'));
+		symlinkSync(repoRoot, path.join(root, 'node-api', 'node_modules/devtui'), 'dir');
+		// The example holds ports 8765 and 8766; the test holds free ones instead.
+		const [apiPort, webPort] = [await freePort(), await freePort()];
+		const configFile = path.join(root, 'stack', 'devtui.config.json');
+		const config = JSON.parse(readFileSync(configFile, 'utf8')) as {services: Record<string, Record<string, unknown>>};
+		config.services['api'] = {...config.services['api'], listen: [apiPort], env: {PORT: String(apiPort)}};
+		config.services['web'] = {...config.services['web'], listen: [webPort], env: {PORT: String(webPort)}};
+		writeFileSync(configFile, JSON.stringify(config));
+
+		const run = trackRun(runCli([], {cwd: path.join(root, 'stack')}));
+		await run.waitForLine(/^web \| \[devtui\] watching/, {timeout: 20_000});
+		const [api, web] = [await stateOf(apiPort, 0, tickedPast(0)), await stateOf(webPort, 0, tickedPast(0))];
+		expect(run.all.findIndex(line => /^api \| \[devtui\] first start ready/.test(line))).toBeLessThan(run.all.findIndex(line => /^web \| \[devtui\] started pid/.test(line)));
+
+		appendFileSync(path.join(root, 'python-api', 'main_server_api.py'), '# edit\n');
+		await run.waitForLine(/^api \| \[devtui\] restart #1 ready in /, {timeout: 20_000});
+		const apiAfter = await stateOf(apiPort, 1);
+		expect(apiAfter.self_state.ticks).toBeGreaterThanOrEqual(api.self_state.ticks);
+		expect((await getState(webPort)).pid).toBe(web.pid);
+		expect(run.lines(/^web \| \[devtui\] (stopping|restart #)/)).toEqual([]);
+		// Each service's state file of its own, in the stack's .devtui/ (the web's is written when it first stops).
+		expect(existsSync(path.join(root, 'stack', '.devtui', 'api', 'restart_state.json'))).toBe(true);
+		expect(existsSync(path.join(root, 'stack', '.devtui', 'web', 'restart_state.json'))).toBe(false);
+
+		run.kill('SIGINT');
+		expect((await run.exit).code).toBe(0);
+		expect(existsSync(path.join(root, 'stack', '.devtui', 'web', 'restart_state.json'))).toBe(true);
+		// The web stopped first: it depends on the api.
+		expect(run.all.findLastIndex(line => /^web \| \[devtui\] pid \d+ stopped/.test(line))).toBeLessThan(
+			run.all.findLastIndex(line => /^api \| \[devtui\] pid \d+ stopped/.test(line)),
+		);
 	});
 });

@@ -121,8 +121,14 @@ describe('devtui --listen', () => {
 		const other = await freePort();
 		const fixed = startJson(['--listen', String(other), '--no-listen-pid', '--', script], {cwd: dir, env: {PORT: String(other)}});
 		const {pid} = await fixed.waitForEvent('socket/taken');
-		// The app below the script took it.
-		expect(pid).not.toBe(fixed.of('run/spawned')[0]!.pid);
+		// The event names the instance (the script), whichever of its processes took the socket (by
+		// its client's message or seen accepting); the app below the script took it.
+		const instance = fixed.of('run/spawned')[0]!.pid;
+		expect(pid).toBe(instance);
+		const listenLine = await fixed.waitForOutput(/^LISTEN /);
+		const found = JSON.parse(listenLine.slice('LISTEN '.length)) as {pid: number; listenPid?: string; after: string | null};
+		expect(found.pid).not.toBe(instance);
+		expect(found.listenPid).toBeUndefined();
 	});
 
 	it('says so when a ready app leaves connections waiting on the held socket', {timeout: 60_000}, async () => {

@@ -287,3 +287,60 @@ describe('--listen and the command', () => {
 		expect((await run(['--', 'true'], await project())).listenPlan).toBeUndefined();
 	});
 });
+
+describe('loadOptions: services', () => {
+	const stack = async (argv: string[], cwd: string) => {
+		const result = await load(argv, cwd);
+		if (result.kind !== 'services') throw new Error(`expected services, got ${result.kind}`);
+		return result;
+	};
+
+	it('runs "services" when no command is given, each checked as one app is (the command, its cwd, --listen)', async () => {
+		const cwd = await project({
+			'devtui.config.json': {
+				services: {
+					api: {command: ['python3', '-m', 'uvicorn', 'main:app'], cwd: 'api', listen: 8000},
+					web: {command: 'node web.js', dependsOn: {api: 'started'}},
+				},
+			},
+			'api/main.py': '',
+		});
+		const {services, tui, json} = await stack([], cwd);
+		expect({tui, json}).toEqual({tui: true, json: false});
+		expect(services.map(service => service.name)).toEqual(['api', 'web']);
+		// --listen's plan is made per service: uvicorn gets its --fd 3 as a single app would.
+		expect(services[0]!.options.command).toEqual(['python3', '-m', 'uvicorn', 'main:app', '--fd', '3']);
+		expect(services[0]!.options.cwd).toBe(path.join(cwd, 'api'));
+	});
+
+	it('a command on the command line is one app, whatever the config holds', async () => {
+		const cwd = await project({'devtui.config.json': {debounce: 20, services: {api: {command: 'node api.js'}}}});
+		expect(await run(['--', 'sh', 'x.sh'], cwd)).toMatchObject({command: ['sh', 'x.sh'], debounceMs: 20});
+		expect(await failure(['--only', 'api', '--', 'sh', 'x.sh'], cwd)).toBe('--only selects services, and a command after it runs one app instead: drop one or the other');
+	});
+
+	it('reads a Procfile only when the config has no services and no command', async () => {
+		const procfile = 'web: node web.js\nworker: python3 worker.py\n';
+		expect((await stack([], await project({Procfile: procfile}))).services.map(service => service.options.command)).toEqual([
+			['sh', '-c', 'node web.js'],
+			['sh', '-c', 'python3 worker.py'],
+		]);
+		expect((await run([], await project({Procfile: procfile, 'devtui.config.json': {command: 'node app.js'}}))).command).toEqual(['sh', '-c', 'node app.js']);
+		expect(await failure(['--only', 'web'], await project())).toBe('--only selects services, but there are none here (set "services" in devtui.config.json, or write a Procfile)');
+	});
+
+	it('names the service whose command, cwd or watch path is wrong', async () => {
+		const cwd = await project({'devtui.config.json': {services: {api: {command: ['pyhton3', 'api.py']}}}});
+		expect(await failure([], cwd, {env: {PATH: process.env.PATH ?? ''}})).toBe(
+			'service "api": command not found: pyhton3 (check the spelling, or that it is installed and on PATH)',
+		);
+		const watch = await project({'devtui.config.json': {services: {api: {command: 'true', cwd: 'api', watch: 'src'}}}, 'api/x': ''});
+		expect(await failure([], watch)).toBe(`service "api": watch path does not exist: ${path.join(watch, 'api/src')} (check --watch or "watch" in the config, or create it)`);
+	});
+
+	it('finds a service\'s command on the PATH of its own env', async () => {
+		const cwd = await project({'devtui.config.json': {services: {api: {command: ['mytool'], env: {PATH: 'bin'}}}}});
+		await executable(path.join(cwd, 'bin', 'mytool'));
+		expect((await stack([], cwd)).services[0]!.env).toEqual({PATH: 'bin'});
+	});
+});

@@ -12,14 +12,18 @@ import {DashboardProvider, type DashboardCommands} from '../../src/hooks/dashboa
 import {createLogFormatter} from '../../src/store/log-lines.js';
 import {createStore} from '../../src/store/store.js';
 import {STATES, type StateName} from '../fixtures/states.js';
+import {STACK_STATES, type StackStateName} from '../fixtures/states-stack.js';
 import {frameToSvg} from '../helpers/frame-to-svg.js';
 import {renderAt} from '../helpers/render.js';
+import {renderStack} from '../helpers/render-stack.js';
 
 const OUT_DIR = fileURLToPath(new URL('../../screenshots/', import.meta.url));
 
 interface Shot {
 	name: string;
-	state: StateName;
+	/** One app's state, or (stack: true) a stack's. */
+	state: StateName | StackStateName;
+	stack?: true;
 	/** What the title bar says after "devtui". */
 	caption: string;
 	columns?: number;
@@ -46,9 +50,20 @@ const SHOTS: Shot[] = [
 	{name: 'advice-wrapped', state: 'bindConflict', caption: "devtui's advice wrapped whole", columns: 80, rows: 24},
 	{name: 'file-set-aside', state: 'feedbackSetAside', caption: 'a file the app writes, set aside'},
 	{name: 'readiness-unknown', state: 'readinessUnknown', caption: 'started, readiness unknown'},
+	{name: 'stack-waiting', state: 'stackWaiting', stack: true, caption: 'a stack of four services, one waiting for another'},
+	{name: 'stack-80x24', state: 'stackEightCrashed', stack: true, caption: 'eight services, one crashed, small terminal', columns: 80, rows: 24},
 ];
 
 const commands: DashboardCommands = {restart() {}, togglePostpone() {}, forceKill() {}, quit() {}, listSnapshots() {}, loadSnapshot() {}};
+
+const renderStackFrame = (state: StackStateName, columns: number, rows: number): string => {
+	const rendered = renderStack(STACK_STATES[state](), {columns, rows}, {color: true});
+	try {
+		return rendered.lastFrame();
+	} finally {
+		rendered.unmount();
+	}
+};
 
 const renderFrame = (state: StateName, columns: number, rows: number): string => {
 	const store = createStore(STATES[state]());
@@ -74,9 +89,9 @@ describe('screenshots', () => {
 		await Promise.all(stale.map(file => rm(path.join(OUT_DIR, file))));
 	});
 
-	for (const {name, state, caption, columns = 100, rows = 30} of SHOTS) {
+	for (const {name, state, stack, caption, columns = 100, rows = 30} of SHOTS) {
 		it(`${name}.svg`, async () => {
-			const frame = renderFrame(state, columns, rows);
+			const frame = stack ? renderStackFrame(state as StackStateName, columns, rows) : renderFrame(state as StateName, columns, rows);
 			// Without colours the pictures would silently lose their meaning.
 			expect(frame, 'the frame has colours (FORCE_COLOR=3)').toMatch(/\u001B\[3\dm/);
 			expect(frame.split('\n').length).toBeLessThanOrEqual(rows);

@@ -8,7 +8,7 @@ import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {repoRoot} from '../helpers/run-cli.js';
 
-const CORE = ['src/supervisor', 'src/watcher', 'src/protocol', 'src/state', 'src/listen', 'src/check', 'src/readiness', 'src/timeline', 'src/session', 'src/frameworks', 'src/notify', 'src/warm'];
+const CORE = ['src/ctl', 'src/stack', 'src/supervisor', 'src/watcher', 'src/protocol', 'src/state', 'src/listen', 'src/check', 'src/readiness', 'src/timeline', 'src/session', 'src/frameworks', 'src/notify', 'src/warm'];
 const VIEWS = ['src/headless', 'src/store', 'src/hooks', 'src/tui', 'src/keymap.ts', 'components'];
 const UI_PACKAGES = ['react', 'ink', 'ink-testing-library', 'pino-pretty'];
 

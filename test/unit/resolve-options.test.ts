@@ -60,6 +60,7 @@ describe('resolveOptions', () => {
 			noListenPid: false,
 			check: undefined,
 			pythonCheck: true,
+			ctl: true,
 			tui: true,
 			json: false,
 			warm: 'off',
