@@ -60,11 +60,25 @@ export const processesOfDevtui = (devtuiPid: number): MarkedProcess[] => {
 	for (const pid of allPids()) {
 		if (pid === process.pid) continue;
 		const marker = markerOf(pid);
-		if (marker === undefined || !marker.startsWith(prefix)) continue;
+		if (marker === undefined || !marker.startsWith(prefix) || isParked(pid)) continue;
 		const stat = readStat(pid);
 		if (isLive(stat)) found.push({pid, ppid: stat.ppid, pgid: stat.pgid, marker, command: commandOf(pid)});
 	}
 	return found;
+};
+
+/**
+ * A --warm interpreter waiting for "go": started with DEVTUI_WARM_FD, and still holding that pipe
+ * (an instance that got go has closed it). It carries the next instance's marker, but it is not an
+ * instance: it has run nothing of the app.
+ */
+export const isParked = (pid: number): boolean => {
+	try {
+		const fd = /(?:^|\0)DEVTUI_WARM_FD=(\d+)/.exec(readFileSync(`/proc/${pid}/environ`, 'latin1'))?.[1];
+		return fd !== undefined && readdirSync(`/proc/${pid}/fd`).includes(fd);
+	} catch {
+		return false;
+	}
 };
 
 /** The DEVTUI_INSTANCE of a live process, or undefined. */
