@@ -42,9 +42,12 @@ export const writableFlags = (fdinfo: string): boolean => {
 	return match !== null && (Number.parseInt(match[1]!, 8) & O_ACCMODE) !== O_RDONLY;
 };
 
-/** The pid of a process among `pids` that has `file` (an absolute path) open for writing, if any. */
-export const writerOf = (file: string, pids: readonly number[]): number | undefined => {
-	if (!hasProcfs) return undefined;
+/** Where the app's processes have each file open: path → its descriptors. Read once, asked many times. */
+export type OpenFiles = ReadonlyMap<string, ReadonlyArray<{pid: number; fd: string}>>;
+
+export const openFiles = (pids: readonly number[]): OpenFiles => {
+	const open = new Map<string, Array<{pid: number; fd: string}>>();
+	if (!hasProcfs) return open;
 	for (const pid of pids) {
 		let fds: string[];
 		try {
@@ -54,12 +57,40 @@ export const writerOf = (file: string, pids: readonly number[]): number | undefi
 		}
 		for (const fd of fds) {
 			try {
-				if (readlinkSync(`/proc/${pid}/fd/${fd}`) !== file) continue;
-				if (writableFlags(readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8'))) return pid;
+				const target = readlinkSync(`/proc/${pid}/fd/${fd}`);
+				const list = open.get(target);
+				if (list) list.push({pid, fd});
+				else open.set(target, [{pid, fd}]);
 			} catch {
-				// The descriptor closed while we looked: not open any more.
+				// The descriptor closed while we looked.
 			}
 		}
 	}
+	return open;
+};
+
+/** The pid among `open` that has `file` open for writing (its flags read now), if any. */
+export const writerIn = (open: OpenFiles, file: string): number | undefined => {
+	for (const {pid, fd} of open.get(file) ?? []) {
+		try {
+			if (writableFlags(readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8'))) return pid;
+		} catch {
+			// Closed since: not open any more.
+		}
+	}
 	return undefined;
+};
+
+/**
+ * The writer of each of many files in a row: the app's descriptors are read once per `reuseMs` (a generator
+ * writing 10,000 files asked /proc ~30 times per file, seconds in all), the flags of a match when
+ * asked. A listing a few ms old can only miss a file opened since, never claim a developer's save.
+ */
+export const createWriterLookup = ({reuseMs = 20, now = Date.now}: {reuseMs?: number; now?: () => number} = {}) => {
+	let cached: {root: number; at: number; open: OpenFiles} | undefined;
+	return (file: string, root: number): number | undefined => {
+		const at = now();
+		if (!cached || cached.root !== root || at - cached.at > reuseMs) cached = {root, at, open: openFiles(processTree(root))};
+		return writerIn(cached.open, file);
+	};
 };

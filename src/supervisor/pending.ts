@@ -117,6 +117,12 @@ export const takeForStart = (pending: Pending): {taken: Pick<Pending, 'reason' |
 	rest: {...emptyPending(), held: pending.held, batch: pending.batch},
 });
 
+/** Whether the batch-so-far holds a path that counts; asked on every raw event, so it stops at the first. */
+export const hasCountedOpenPath = (batch: OpenBatch | undefined): boolean => {
+	for (const open of batch?.paths.values() ?? []) if (!open.appWrite) return true;
+	return false;
+};
+
 /** The paths the batch-so-far holds that count (not the app's own writes). */
 export const countedOpenPaths = (batch: OpenBatch | undefined): string[] =>
 	batch ? [...batch.paths].filter(([, open]) => !open.appWrite).map(([file]) => file) : [];

@@ -28,6 +28,7 @@ import {
 	addRawChange,
 	closeBatch,
 	countedOpenPaths,
+	hasCountedOpenPath,
 	emptyPending,
 	release,
 	restartNow,
@@ -175,9 +176,9 @@ export class Supervisor {
 		// log written every 100 ms keeps one batch open for seconds).
 		if (this.pending.batch?.paths.get(change.path)?.appWrite) this.deps.changeFilter?.appWrite(change.path, this.now());
 		const down = this.run.kind === 'down' || this.run.kind === 'starting';
-		const counting = countedOpenPaths(this.pending.batch).length > 0;
+		const counting = hasCountedOpenPath(this.pending.batch);
 		this.update(addRawChange(this.pending, change, file => this.deps.changeFilter?.appWrite(file, this.now()) ?? false, down));
-		if (!counting && countedOpenPaths(this.pending.batch).length > 0) this.deps.bus.emit({type: 'watch/batch', open: true});
+		if (!counting && hasCountedOpenPath(this.pending.batch)) this.deps.bus.emit({type: 'watch/batch', open: true});
 		if (wasChecking && this.pending.check !== 'running') this.cancelCheck('newer change');
 		this.considerEarlyStop();
 		this.notify();
@@ -189,8 +190,9 @@ export class Supervisor {
 		if (this.pending.check === 'running') this.cancelCheck('newer change');
 		const counted = files.filter(file => !this.pending.batch?.paths.get(file.path)?.appWrite);
 		const whileDown = this.pending.batch?.whileDown ?? false;
-		const setAside = files.filter(file => !counted.includes(file)).map(file => file.path);
-		const counting = countedOpenPaths(this.pending.batch).length > 0;
+		const countedSet = new Set(counted);
+		const setAside = files.filter(file => !countedSet.has(file)).map(file => file.path);
+		const counting = hasCountedOpenPath(this.pending.batch);
 		this.update(closeBatch(this.pending, files, firstChangeAt));
 		if (counted.length > 0) this.deps.bus.emit({type: 'watch/changed', batch: ++this.batches, files: counted, firstChangeAt});
 		if (setAside.length > 0) this.deps.bus.emit({type: 'watch/set-aside', files: setAside});

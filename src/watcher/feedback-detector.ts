@@ -24,7 +24,7 @@
 
 import path from 'node:path';
 import type {EventBus} from '../supervisor/event-bus.js';
-import {processTree, writerOf} from '../supervisor/open-for-writing.js';
+import {createWriterLookup} from '../supervisor/open-for-writing.js';
 import type {ChangeFilter} from '../supervisor/supervisor.js';
 
 export interface FeedbackPolicy {
@@ -71,7 +71,7 @@ export const createFeedbackDetector = ({
 	cwd,
 	policy = DEFAULT_FEEDBACK_POLICY,
 	random = Math.random,
-	findWriter = (file, appPid) => writerOf(file, processTree(appPid)),
+	findWriter = createWriterLookup(),
 }: FeedbackDetectorInput): ChangeFilter & {dispose(): void} => {
 	// The latest start, and when devtui began stopping that instance (a change before then may be
 	// what made it stop; one after joins the restart already under way).
