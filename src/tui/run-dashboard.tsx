@@ -23,11 +23,10 @@ import {createStore, type DashboardStore} from '../store/store.js';
 import {connectPreview} from './connect-preview.js';
 import {createCommands, type DashboardSession} from './create-commands.js';
 import {createStatePreviewSource} from '../state/state-preview.js';
+import {ENTER_ALTERNATE_SCREEN, LEAVE_ALTERNATE_SCREEN} from './alternate-screen.js';
 import {limitOutput} from './limit-output.js';
 import {driveClock} from './drive-clock.js';
 
-const ENTER_ALTERNATE_SCREEN = '\u001B[?1049h';
-const LEAVE_ALTERNATE_SCREEN = '\u001B[?1049l';
 
 export interface DashboardInput {
 	bus: EventBus;

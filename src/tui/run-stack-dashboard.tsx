@@ -24,10 +24,9 @@ import type {SupervisorEvent} from '../supervisor/events.js';
 import {connectPreview} from './connect-preview.js';
 import {createStackCommands, type StackSnapshots} from './create-stack-commands.js';
 import {driveClock} from './drive-clock.js';
+import {ENTER_ALTERNATE_SCREEN, LEAVE_ALTERNATE_SCREEN} from './alternate-screen.js';
 import {limitOutput} from './limit-output.js';
 
-const ENTER_ALTERNATE_SCREEN = '\u001B[?1049h';
-const LEAVE_ALTERNATE_SCREEN = '\u001B[?1049l';
 
 export interface StackDashboardInput {
 	/** Every service's events, tagged with its name, and the stack's own. */
