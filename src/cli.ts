@@ -15,6 +15,18 @@ const fail = (message: string): never => {
 	process.exit(2);
 };
 
+// A second Ctrl-C while stopping means "stop waiting": the app is force-killed. A closed pipe on
+// stdout (devtui | head) is a reason to stop, not a crash; every later write fails too, so quit
+// once, or each failure's own event would feed the next.
+const quitOnSignals = (quit: (reason: string, force?: boolean) => void, quitting: () => boolean): void => {
+	process.on('SIGINT', () => quit('SIGINT', quitting()));
+	process.on('SIGTERM', () => quit('SIGTERM'));
+	process.on('SIGHUP', () => quit('SIGHUP'));
+	process.stdout.once('error', () => quit('stdout closed'));
+	process.stdout.on('error', () => {});
+	process.stderr.on('error', () => {});
+};
+
 const main = async (): Promise<void> => {
 	const [{loadOptions}, {attachHeadless}, {createSession}, {createEventBus}, {SpawnError}, {loadDashboard}, {startCtl}] = await Promise.all([
 		import('./cli/load-options.js'),
@@ -91,15 +103,7 @@ const main = async (): Promise<void> => {
 	if (ctlServer.notice) bus.emit({type: 'devtui/notice', message: ctlServer.notice});
 
 	// Before the first start, so a signal that comes while it spawns still stops the app it starts.
-	// A second Ctrl-C while stopping means "stop waiting": the app is force-killed.
-	process.on('SIGINT', () => quit('SIGINT', quitting));
-	process.on('SIGTERM', () => quit('SIGTERM'));
-	process.on('SIGHUP', () => quit('SIGHUP'));
-	// A closed pipe on stdout (devtui | head) is a reason to stop, not a crash.
-	// Every later write fails too: quit once, or each failure's own event would feed the next.
-	process.stdout.once('error', () => quit('stdout closed'));
-	process.stdout.on('error', () => {});
-	process.stderr.on('error', () => {});
+	quitOnSignals(quit, () => quitting);
 
 	try {
 		await session.start();
@@ -169,12 +173,7 @@ const runStack = async (services: ServiceSpec[], {json, tui}: {json: boolean; tu
 		{stdout: process.stdout, stderr: process.stderr, color: terminalColor(process.stderr), stdoutColor: terminalColor(process.stdout)},
 		paused => stack.setOutputPaused(paused),
 	);
-	process.on('SIGINT', () => quit('SIGINT', quitting));
-	process.on('SIGTERM', () => quit('SIGTERM'));
-	process.on('SIGHUP', () => quit('SIGHUP'));
-	process.stdout.once('error', () => quit('stdout closed'));
-	process.stdout.on('error', () => {});
-	process.stderr.on('error', () => {});
+	quitOnSignals(quit, () => quitting);
 	try {
 		await stack.start();
 	} catch (error) {
