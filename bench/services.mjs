@@ -22,6 +22,7 @@ import {startNotify} from './lib/notify.mjs';
 import {cpuNs, processTree, rssMb, stopTree, toolProcesses} from './lib/proc.mjs';
 import {fixed, median, p90, table} from './lib/stats.mjs';
 import {fileContent} from './lib/peers.mjs';
+import {onDevtuiEvents} from './lib/lines.mjs';
 
 // --from <file>: print the table of an earlier --json run instead of measuring.
 const {values: args} = parseArgs({
@@ -44,20 +45,7 @@ const makeSrc = dir => {
 const runDevtui = (args, cwd, env) => {
 	const child = spawn(process.execPath, [cli, ...args], {cwd, env: {...process.env, FORCE_COLOR: '0', ...env}, stdio: ['ignore', 'pipe', 'pipe']});
 	const events = [];
-	let buffer = '';
-	child.stdout.setEncoding('utf8');
-	child.stdout.on('data', chunk => {
-		buffer += chunk;
-		let end;
-		while ((end = buffer.indexOf('\n')) >= 0) {
-			const line = buffer.slice(0, end);
-			buffer = buffer.slice(end + 1);
-			if (line.startsWith('{"type":"run/output"')) continue;
-			try {
-				events.push(JSON.parse(line));
-			} catch {}
-		}
-	});
+	onDevtuiEvents(child.stdout, event => events.push(event));
 	child.stderr.resume();
 	return {child, events};
 };

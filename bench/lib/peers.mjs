@@ -8,6 +8,7 @@ import {fileURLToPath} from 'node:url';
 import {startNotify} from './notify.mjs';
 import {processesWithEnv, processTree} from './proc.mjs';
 import {startTmux} from './tmux.mjs';
+import {onDevtuiEvents} from './lines.mjs';
 
 const benchDir = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const root = path.dirname(benchDir);
@@ -105,21 +106,8 @@ export const startPeer = async (peerName, app, {files = 10, env = {}, firstTimeo
 		child = spawn(command[0], command.slice(1), {cwd: dir, env: {...process.env, ...appEnv}, stdio: ['ignore', devNull ?? 'pipe', 'pipe']});
 		if (devNull !== undefined) closeSync(devNull);
 		rootPid = child.pid;
-		let buffer = '';
-		child.stdout?.setEncoding('utf8');
-		child.stdout?.on('data', chunk => {
-			if (!peer.json) return;
-			buffer += chunk;
-			let end;
-			while ((end = buffer.indexOf('\n')) >= 0) {
-				const line = buffer.slice(0, end);
-				buffer = buffer.slice(end + 1);
-				if (line.startsWith('{"type":"run/output"')) continue;
-				try {
-					events.push({...JSON.parse(line), receivedAt: performance.now()});
-				} catch {}
-			}
-		});
+		if (peer.json && child.stdout) onDevtuiEvents(child.stdout, event => events.push({...event, receivedAt: performance.now()}));
+		else child.stdout?.resume();
 		child.stderr.resume();
 	}
 	const first = waitFirst ? await notify.waitFor(() => true, {timeout: firstTimeout}) : true;

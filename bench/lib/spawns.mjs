@@ -10,6 +10,7 @@ import {spawn} from 'node:child_process';
 import {existsSync} from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
+import {onLines} from './lines.mjs';
 
 const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'spawn-watch.py');
 // Debian's interpreter starts without pyenv's shim in front of it; any python3 will do.
@@ -39,28 +40,20 @@ export const startSpawnWatch = async () => {
 		return entry;
 	};
 	const first = new Promise(resolve => {
-		let buffer = '';
-		child.stdout.setEncoding('utf8');
-		child.stdout.on('data', chunk => {
-			buffer += chunk;
-			let end;
-			while ((end = buffer.indexOf('\n')) >= 0) {
-				const line = buffer.slice(0, end);
-				buffer = buffer.slice(end + 1);
-				const [kind, ns, top, a, ...rest] = line.split(' ');
-				if (kind === 'READY') resolve({available: true});
-				else if (kind === 'UNAVAILABLE') resolve({available: false, reason: line.slice(12)});
-				else if (kind === 'LOST') lost++;
-				else if (kind === 'FORK') begin(Number(rest[0]), Number(top), live.get(Number(a)), toMs(ns));
-				else if (kind === 'EXEC') {
-					const known = live.get(Number(a));
-					const entry = known && known.exitAt === undefined ? known : begin(Number(a), Number(top), undefined, undefined);
-					const cmdline = rest.join(' ');
-					entry.execs.push(cmdline.startsWith('?') ? {at: toMs(ns), argv: undefined, name: cmdline.slice(1) || undefined} : {at: toMs(ns), argv: cmdline.split('\x1f')});
-				} else if (kind === 'EXIT') {
-					const entry = live.get(Number(a));
-					if (entry) entry.exitAt = toMs(ns);
-				}
+		onLines(child.stdout, line => {
+			const [kind, ns, top, a, ...rest] = line.split(' ');
+			if (kind === 'READY') resolve({available: true});
+			else if (kind === 'UNAVAILABLE') resolve({available: false, reason: line.slice(12)});
+			else if (kind === 'LOST') lost++;
+			else if (kind === 'FORK') begin(Number(rest[0]), Number(top), live.get(Number(a)), toMs(ns));
+			else if (kind === 'EXEC') {
+				const known = live.get(Number(a));
+				const entry = known && known.exitAt === undefined ? known : begin(Number(a), Number(top), undefined, undefined);
+				const cmdline = rest.join(' ');
+				entry.execs.push(cmdline.startsWith('?') ? {at: toMs(ns), argv: undefined, name: cmdline.slice(1) || undefined} : {at: toMs(ns), argv: cmdline.split('\x1f')});
+			} else if (kind === 'EXIT') {
+				const entry = live.get(Number(a));
+				if (entry) entry.exitAt = toMs(ns);
 			}
 		});
 		child.stderr.setEncoding('utf8');
