@@ -36,6 +36,9 @@ export const earlyStopVerdict = ({
 	pendingPaths: readonly string[];
 	checks: EarlyStopChecks | undefined;
 }): EarlyStopVerdict => {
+	// Only the app's own writes so far (a generator of data files): nothing to stop for, and no list
+	// to build on each of its events.
+	if (!batch.counts) return {kind: 'wait'};
 	const counted = [...batch.paths].filter(([, open]) => !open.appWrite);
 	if (!counted.some(([, open]) => open.existed)) return {kind: 'wait'};
 	const paths = [...pendingPaths, ...counted.map(([file]) => file)];

@@ -34,6 +34,8 @@ export interface OpenBatch {
 	earlyStop: boolean;
 	/** A file changed while no instance was running: whoever writes them, it is not the app. */
 	whileDown: boolean;
+	/** Some path counts (is not the app's own write); once true it stays, as a path's verdict does. */
+	counts: boolean;
 }
 
 export interface Pending {
@@ -72,8 +74,11 @@ const combine = (previous: StopReason | undefined, next: StopReason): StopReason
 
 /** A raw event: the batch opens (or grows), and every earlier check answer is stale. */
 export const addRawChange = (pending: Pending, change: RawChange, isAppWrite: (path: string) => boolean, appDown: boolean): Pending => {
-	const batch = pending.batch ?? {paths: new Map<string, OpenPath>(), generation: 0, earlyStop: false, whileDown: false};
+	const batch = pending.batch ?? {paths: new Map<string, OpenPath>(), generation: 0, earlyStop: false, whileDown: false, counts: false};
 	const known = batch.paths.get(change.path);
+	// A path already taken for the app's write is asked again: the filter hears that the app is still
+	// writing it (a log written every 100 ms keeps one batch open for seconds). Its verdict stays.
+	if (known?.appWrite) isAppWrite(change.path);
 	const entry = change.kind !== 'changed';
 	const open = known
 		? {...known, entryChanged: known.entryChanged || entry}
@@ -83,7 +88,7 @@ export const addRawChange = (pending: Pending, change: RawChange, isAppWrite: (p
 	const stale = !open.appWrite && pending.check !== 'skipped';
 	return {
 		...pending,
-		batch: {...batch, generation: batch.generation + 1, whileDown: batch.whileDown || appDown},
+		batch: {...batch, generation: batch.generation + 1, whileDown: batch.whileDown || appDown, counts: batch.counts || !open.appWrite},
 		check: stale ? 'unchecked' : pending.check,
 	};
 };
@@ -117,11 +122,8 @@ export const takeForStart = (pending: Pending): {taken: Pick<Pending, 'reason' |
 	rest: {...emptyPending(), held: pending.held, batch: pending.batch},
 });
 
-/** Whether the batch-so-far holds a path that counts; asked on every raw event, so it stops at the first. */
-export const hasCountedOpenPath = (batch: OpenBatch | undefined): boolean => {
-	for (const open of batch?.paths.values() ?? []) if (!open.appWrite) return true;
-	return false;
-};
+/** Whether the batch-so-far holds a path that counts (asked on every raw event: kept, not searched). */
+export const hasCountedOpenPath = (batch: OpenBatch | undefined): boolean => batch?.counts ?? false;
 
 /** The paths the batch-so-far holds that count (not the app's own writes). */
 export const countedOpenPaths = (batch: OpenBatch | undefined): string[] =>

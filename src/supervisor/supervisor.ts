@@ -172,9 +172,6 @@ export class Supervisor {
 	changeSeen(change: RawChange): void {
 		if (this.quitting) return;
 		const wasChecking = this.pending.check === 'running';
-		// A file already taken for the app's own write: tell the filter it is still being written (a
-		// log written every 100 ms keeps one batch open for seconds).
-		if (this.pending.batch?.paths.get(change.path)?.appWrite) this.deps.changeFilter?.appWrite(change.path, this.now());
 		const down = this.run.kind === 'down' || this.run.kind === 'starting';
 		const counting = hasCountedOpenPath(this.pending.batch);
 		this.update(addRawChange(this.pending, change, file => this.deps.changeFilter?.appWrite(file, this.now()) ?? false, down));

@@ -74,7 +74,8 @@ export const createChangeBatcher = <T>({
 	let dueAt = 0;
 	// Bumped by every push and cancel: a settle that sees it changed leaves the batch to the new timer.
 	let generation = 0;
-	// The open batch was refused the quick window: it waits the whole debounce.
+	// The open batch was refused the quick window (a burst, an event that fails its test, or its
+	// confirm said no): it waits the whole debounce.
 	let quickDenied = false;
 	// The open batch continues a burst: it waits twice the debounce.
 	let inBurst = false;
@@ -92,7 +93,7 @@ export const createChangeBatcher = <T>({
 	const isLarge = () => keys.size >= LARGE_BATCH_FILES;
 	// One file, however many events it had (vim's write, then its fchmod): still a single save.
 	const single = () => (keyOf ? keys.size === 1 : items.length === 1);
-	const isQuick = () => quick !== undefined && !quickDenied && single() && items.every(item => quick.test(item)) && quick.quietMs < debounceMs;
+	const isQuick = () => quick !== undefined && !quickDenied && single() && quick.quietMs < debounceMs;
 	const quietMs = () => {
 		if (isLarge()) return Math.max(debounceMs * (inBurst ? 2 : 1), LARGE_BATCH_QUIET_MS);
 		if (isQuick()) return quick!.quietMs;
@@ -144,6 +145,8 @@ export const createChangeBatcher = <T>({
 				inBurst = openedAt - lastClosedAt < BURST_WINDOW * debounceMs;
 				quickDenied = inBurst;
 			}
+			// Every event of a quick batch must pass the test: one that fails denies it, once, here.
+			if (quick && !quick.test(item)) quickDenied = true;
 			if (timer !== undefined) clearTimeout(timer);
 			items.push(item);
 			if (keyOf) keys.add(keyOf(item));
