@@ -207,7 +207,8 @@ export const createCtlServer = ({stream, commands, cwd, pid, settleMs}: CtlServe
 			clearTimeout(settle);
 			clearTimeout(timeout);
 		});
-		reply.onCleanup(monitor.listen(() => evaluate()));
+		// Output changes no service's status: a flood must not re-judge every service on each line.
+		reply.onCleanup(monitor.listen(event => (event.type === 'run/output' ? undefined : evaluate())));
 		evaluate();
 	};
 

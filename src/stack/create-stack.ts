@@ -164,6 +164,8 @@ export const createStack = async (
 	function onServiceEvent(member: Member, event: SupervisorEvent): void {
 		member.status = foldStatus(member.status, event);
 		stream.forward({...event, service: member.spec.name});
+		// Output moves no dependency condition: during a flood, no evaluation per chunk.
+		if (event.type === 'run/output') return;
 		// A new instance of this service (not its first): everyone cascading from it restarts after it.
 		if (event.type === 'run/spawned' && event.restart > 0) {
 			for (const other of members.values()) {
