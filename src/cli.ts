@@ -39,7 +39,7 @@ const main = async (): Promise<void> => {
 	]);
 	const loaded = await loadOptions({argv: process.argv.slice(2), cwd: process.cwd(), stdoutIsTTY: Boolean(process.stdout.isTTY)});
 	if (loaded.kind === 'services') {
-		await runStack(loaded.services, {json: loaded.json, tui: loaded.tui});
+		await runStack(loaded.services, {json: loaded.json, tui: loaded.tui, ctl: loaded.ctl});
 		return;
 	}
 	if (loaded.kind !== 'run') {
@@ -116,7 +116,7 @@ const main = async (): Promise<void> => {
 
 // Services mode: one stack of sessions, in the stack's dashboard (a services pane beside one app's
 // panes) with a terminal on stdin, else as headless lines prefixed by service.
-const runStack = async (services: ServiceSpec[], {json, tui}: {json: boolean; tui: boolean}): Promise<void> => {
+const runStack = async (services: ServiceSpec[], {json, tui, ctl}: {json: boolean; tui: boolean; ctl: boolean}): Promise<void> => {
 	const terminalColor = (stream: NodeJS.WriteStream) => Boolean(stream.isTTY) && process.env.NO_COLOR === undefined;
 	const wantsDashboard = tui && Boolean(process.stdin.isTTY);
 	const [{createStack}, {attachStackHeadless}, {startCtl}, {loadStackDashboard}] = await Promise.all([
@@ -126,7 +126,7 @@ const runStack = async (services: ServiceSpec[], {json, tui}: {json: boolean; tu
 		import('./tui/load-dashboard.js'),
 	]);
 	const cwd = process.cwd();
-	const ctlServer = await startCtl(cwd);
+	const ctlServer = await startCtl(cwd, {enabled: ctl});
 	process.once('exit', () => void ctlServer.close());
 	const stack = await createStack(services, {color: Boolean(process.stdout.isTTY)});
 	const polls = services.flatMap(service => (service.options.pollMs === undefined ? [] : [service.options.pollMs]));
@@ -173,6 +173,8 @@ const runStack = async (services: ServiceSpec[], {json, tui}: {json: boolean; tu
 		{stdout: process.stdout, stderr: process.stderr, color: terminalColor(process.stderr), stdoutColor: terminalColor(process.stdout)},
 		paused => stack.setOutputPaused(paused),
 	);
+	// Said once, beside the first service's lines (the stack has no bus of its own).
+	if (ctlServer.notice) stack.sessions.get(services[0]!.name)?.bus.emit({type: 'devtui/notice', message: ctlServer.notice});
 	quitOnSignals(quit, () => quitting);
 	try {
 		await stack.start();

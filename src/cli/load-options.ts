@@ -24,7 +24,7 @@ export type LoadResult =
 	| {kind: 'version'; text: string}
 	| {kind: 'run'; options: DevtuiOptions}
 	/** A stack: every service in start order, each with its complete options. */
-	| {kind: 'services'; services: ServiceSpec[]; tui: boolean; json: boolean};
+	| {kind: 'services'; services: ServiceSpec[]; tui: boolean; json: boolean; ctl: boolean};
 
 /**
  * devtui's version from its own package.json. The module runs from src/cli (tests) or from
@@ -121,7 +121,7 @@ export const loadOptions = async ({
 				const options = await finishOptions(service.options, {...env, ...service.env}, where);
 				services.push({...service, options});
 			}
-			return {kind: 'services', services, tui: stack.tui, json: stack.json};
+			return {kind: 'services', services, tui: stack.tui, json: stack.json, ctl: stack.ctl};
 		}
 	}
 	if (parsed.layer.only) {

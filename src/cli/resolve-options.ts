@@ -181,7 +181,7 @@ export const warmMode = (value: unknown, subject: Subject): 'on' | 'no-preload' 
 };
 
 /** The keys that do not make sense per service: they are about devtui's own output, or the stack itself. */
-const GLOBAL_KEYS = new Set(['tui', 'json', 'services']);
+const GLOBAL_KEYS = new Set(['tui', 'json', 'ctl', 'services']);
 
 /** Every option a service may set for itself, by the same camelCase name as at the top level. */
 export const SERVICE_OPTION_KEYS = Object.keys(configKeys).filter(key => !GLOBAL_KEYS.has(key));

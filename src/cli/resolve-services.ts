@@ -26,7 +26,6 @@ import {
 	configLayer,
 	invalid,
 	looseKey,
-	mergeLayers,
 	type OptionLayer,
 	readOptionKey,
 	resolveOptions,
@@ -210,6 +209,8 @@ export interface ResolvedStack {
 	services: ServiceSpec[];
 	tui: boolean;
 	json: boolean;
+	/** Whether devtui ctl is served (a stack-wide option, like tui and json). */
+	ctl: boolean;
 }
 
 export const resolveServices = ({
@@ -246,7 +247,6 @@ export const resolveServices = ({
 	const selected = cli.only && cli.only.length > 0 ? withDependencies(graph, cli.only) : new Set(names);
 
 	const defaults = [cli, ...sources.map(configLayer)];
-	const json = mergeLayers(defaults).json ?? false;
 	const resolved = startOrder(graph)
 		.filter(name => selected.has(name))
 		.map(name => {
@@ -259,16 +259,18 @@ export const resolveServices = ({
 		});
 	checkListenPorts(resolved);
 	checkStateFiles(resolved);
-	const tui = (mergeLayers(defaults).tui ?? true) && stdoutIsTTY && !json;
+	// Stack-wide options: no service may set them, so every service resolved them alike.
+	const {tui, json, ctl} = resolved[0]?.options ?? {tui: false, json: false, ctl: true};
 	return {
 		services: resolved.map(({raw, options}) => ({
 			name: raw.name,
-			options: {...options, tui, json},
+			options,
 			env: raw.env,
 			// A dependency left out by --only cannot be: withDependencies kept every one.
 			dependsOn: raw.dependsOn,
 		})),
 		tui,
 		json,
+		ctl,
 	};
 };

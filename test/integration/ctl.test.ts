@@ -275,6 +275,21 @@ describe('devtui ctl against a running devtui', () => {
 		expect(existsSync(path.join(cwd, '.devtui', 'ctl.sock'))).toBe(false);
 	});
 
+	it('a stack answers ctl by service name, and --no-ctl turns it off there too', async () => {
+		const cwd = project();
+		writeFileSync(path.join(cwd, 'devtui.config.json'), JSON.stringify({services: {web: {command: ['node', 'app.mjs']}}}));
+		const stack = runCli(['--no-tui'], {cwd});
+		runs.push(stack);
+		await stack.waitForLine(/web \| \[devtui\] watching/, {timeout: TIMEOUT});
+		expect(await ctl(cwd, 'status')).toMatchObject({code: 0, stdout: expect.stringContaining('web')});
+		stack.kill('SIGTERM');
+		await stack.exit;
+		const quiet = runCli(['--no-tui', '--no-ctl'], {cwd});
+		runs.push(quiet);
+		await quiet.waitForLine(/web \| \[devtui\] watching/, {timeout: TIMEOUT});
+		expect(await ctl(cwd, 'status')).toMatchObject({code: 2, stderr: expect.stringMatching(/no devtui running in/)});
+	});
+
 	it('finds the devtui of a parent directory, and refuses an unknown service with the closest name', async () => {
 		const cwd = project();
 		mkdirSync(path.join(cwd, 'src', 'deep'), {recursive: true});
