@@ -14,7 +14,7 @@ import {filterEntries} from '../src/store/log-view.js';
 import {headerMessage, topPanel} from '../src/store/screen.js';
 import {appStatus, countdown, shownTimeline, stateAgeMs, statusDetail, uptimeMs, visibleChanges} from '../src/store/selectors.js';
 import type {StackState} from '../src/store/stack-state.js';
-import {serviceRows, serviceStatus, stackKeyContext, stackSummary} from '../src/store/stack-view.js';
+import {focusedService, serviceRows, serviceStatus, stackKeyContext, stackSummary} from '../src/store/stack-view.js';
 import {flattenPreview} from '../src/store/state-tree.js';
 import type {DashboardState} from '../src/store/state.js';
 import {ChangesPane} from './ChangesPane.js';
@@ -120,7 +120,7 @@ const Bottom = ({state, stack, layout}: {state: DashboardState; stack?: StackSta
 };
 
 const StackTop = ({state, stack, width}: {state: DashboardState; stack: StackState; width: number}) => {
-	const service = stack.focused === undefined ? undefined : stack.services[stack.focused];
+	const service = focusedService(stack);
 	const detail = statusDetail(state);
 	const uptime = uptimeMs(state);
 	return (

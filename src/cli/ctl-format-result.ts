@@ -5,6 +5,7 @@
 import type {LogEntry, ReadyFailure} from '../ctl/ctl-protocol.js';
 import type {ServiceStatus} from '../ctl/service-status.js';
 import {formatDuration} from '../format-duration.js';
+import {describeExit} from '../describe-exit.js';
 
 export const formatReadyService = (status: ServiceStatus): string => {
 	const instance = `restart #${Math.max(0, status.restarts)}${status.pid === null ? '' : `, pid ${status.pid}`}`;
@@ -21,8 +22,6 @@ export const formatFailure = (failure: ReadyFailure): string[] => [
 	...(failure.hint ? [`  next: ${failure.hint}`] : []),
 ];
 
-const exitText = (code: number | null, signal: string | null): string => (signal ? `killed by ${signal}` : `exit code ${code ?? '?'}`);
-
 export const formatLogEntry = (entry: LogEntry): string => {
 	switch (entry.kind) {
 		case 'line':
@@ -30,7 +29,7 @@ export const formatLogEntry = (entry: LogEntry): string => {
 		case 'spawned':
 			return `[devtui] ${entry.restart === 0 ? 'started' : `restart #${entry.restart}:`} pid ${entry.pid}${entry.restart === 0 ? '' : ' started'}`;
 		case 'exited':
-			return `[devtui] pid ${entry.pid} ${entry.crashed ? 'crashed' : 'exited'} (${exitText(entry.code, entry.signal)})`;
+			return `[devtui] pid ${entry.pid} ${entry.crashed ? 'crashed' : 'exited'} (${describeExit(entry.code, entry.signal)})`;
 		case 'dropped':
 			return `[devtui] ${entry.count} line${entry.count === 1 ? '' : 's'} skipped: this reader was slower than the app`;
 	}

@@ -5,8 +5,7 @@ import type {ServiceStatus} from '../ctl/service-status.js';
 import {formatDuration} from '../format-duration.js';
 import {formatTimeline} from '../headless/format-timeline.js';
 import {describeReadySign} from '../headless/format-readiness.js';
-
-const exitText = (code: number | null, signal: string | null): string => (signal ? `killed by ${signal}` : `exit code ${code ?? '?'}`);
+import {describeExit} from '../describe-exit.js';
 
 const readyText = (status: ServiceStatus): string => {
 	switch (status.readiness) {
@@ -29,9 +28,9 @@ const notes = (status: ServiceStatus): string[] => {
 	if (status.checking) lines.push('checking changes');
 	if (status.checkFailure) {
 		const {failure} = status.checkFailure;
-		lines.push(`check failed: ${failure.check} (${exitText(failure.exitCode, failure.signal)})${failure.output.length > 0 ? `: ${failure.output.at(-1)}` : ''}`);
+		lines.push(`check failed: ${failure.check} (${describeExit(failure.exitCode, failure.signal)})${failure.output.length > 0 ? `: ${failure.output.at(-1)}` : ''}`);
 	}
-	if (status.crash) lines.push(`crashed (${exitText(status.crash.code, status.crash.signal)}) after ${formatDuration(status.crash.uptimeMs)}${status.crash.stderrTail.length > 0 ? `: ${status.crash.stderrTail.at(-1)}` : ''}`);
+	if (status.crash) lines.push(`crashed (${describeExit(status.crash.code, status.crash.signal)}) after ${formatDuration(status.crash.uptimeMs)}${status.crash.stderrTail.length > 0 ? `: ${status.crash.stderrTail.at(-1)}` : ''}`);
 	if (status.spawnFailure) lines.push(`could not start: ${status.spawnFailure.message}`);
 	if (status.restartInProgress) lines.push(`now: ${formatTimeline(status.restartInProgress)}`);
 	if (status.lastRestart) lines.push(`last: ${formatTimeline(status.lastRestart)}`);

@@ -6,13 +6,12 @@
 import {formatDuration} from '../format-duration.js';
 import type {ReadyFailure} from './ctl-protocol.js';
 import type {ServiceFold} from './service-status.js';
+import {describeExit} from '../describe-exit.js';
 
 export type ReadyVerdict =
 	| {kind: 'ready'}
 	| {kind: 'waiting'; why: string}
 	| {kind: 'failed'; failure: ReadyFailure};
-
-const exitText = (code: number | null, signal: string | null): string => (signal ? `killed by ${signal}` : `exit code ${code ?? '?'}`);
 
 const instance = (fold: ServiceFold): string =>
 	`restart #${fold.status.restarts}${fold.status.pid === null ? '' : `, pid ${fold.status.pid}`}`;
@@ -35,7 +34,7 @@ export const readyVerdict = (fold: ServiceFold, target: number): ReadyVerdict =>
 			const {failure} = checkFailure;
 			return failed({
 				reason: 'check-failed',
-				message: `${name}: check failed (${failure.check}: ${exitText(failure.exitCode, failure.signal)}); ${status.pid === null ? 'the app is down' : `pid ${status.pid} keeps running the code from before`}`,
+				message: `${name}: check failed (${failure.check}: ${describeExit(failure.exitCode, failure.signal)}); ${status.pid === null ? 'the app is down' : `pid ${status.pid} keeps running the code from before`}`,
 				detail: failure.output,
 				hint: 'fix the code and save; devtui checks it again',
 			});
@@ -76,7 +75,7 @@ export const readyVerdict = (fold: ServiceFold, target: number): ReadyVerdict =>
 		const next = crash.restartInMs === undefined ? '' : `; devtui restarts it in ${formatDuration(crash.restartInMs)}`;
 		return failed({
 			reason: 'crashed',
-			message: `${name}: crashed (${exitText(crash.code, crash.signal)}) ${after}, restart #${crash.restart}, pid ${crash.pid}${next}`,
+			message: `${name}: crashed (${describeExit(crash.code, crash.signal)}) ${after}, restart #${crash.restart}, pid ${crash.pid}${next}`,
 			detail: crash.stderrTail,
 			hint: `devtui ctl logs ${name}`,
 		});
@@ -85,7 +84,7 @@ export const readyVerdict = (fold: ServiceFold, target: number): ReadyVerdict =>
 	if (exit && !exit.byDevtui && exit.code === 0) return {kind: 'ready'};
 	// A failed exit by itself is reported by run/crashed, which follows run/exited: wait for it.
 	if (exit && exit.byDevtui && !exit.restarting) {
-		return failed({reason: 'stopped', message: `${name}: stopped (${exitText(exit.code, exit.signal)}) and not restarting`, detail: [], hint: `devtui ctl restart ${name}`});
+		return failed({reason: 'stopped', message: `${name}: stopped (${describeExit(exit.code, exit.signal)}) and not restarting`, detail: [], hint: `devtui ctl restart ${name}`});
 	}
 	return {kind: 'waiting', why: `${name} is ${status.state}`};
 };

@@ -15,7 +15,7 @@ const COLOURS = [36, 33, 32, 35, 34, 31, 96, 93, 92, 95, 94, 91];
 
 const colourise = (text: string, code: number, color: boolean) => (color ? `\u001B[${code}m${text}\u001B[39m` : text);
 
-export const servicePrefixes = (names: readonly string[], color: boolean): Map<string, string> => {
+const servicePrefixes = (names: readonly string[], color: boolean): Map<string, string> => {
 	const width = Math.max(...names.map(name => name.length));
 	return new Map(names.map((name, index) => [name, `${colourise(name.padEnd(width), COLOURS[index % COLOURS.length]!, color)} | `]));
 };

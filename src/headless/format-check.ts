@@ -3,6 +3,7 @@
 
 import type {CheckFailure, SupervisorEvent} from '../supervisor/events.js';
 import {formatDuration} from '../format-duration.js';
+import {describeExit} from '../describe-exit.js';
 
 type CheckEvent = Extract<SupervisorEvent, {type: 'check/started' | 'check/passed' | 'check/failed' | 'check/cancelled'}>;
 
@@ -26,7 +27,7 @@ export const formatCheckEvent = (event: CheckEvent): string => {
 			return `check cancelled (${event.reason})`;
 		case 'check/failed': {
 			const {failure} = event;
-			const exit = failure.signal ? `killed by ${failure.signal}` : `exit code ${failure.exitCode ?? '?'}`;
+			const exit = describeExit(failure.exitCode ?? null, failure.signal ?? null);
 			const blamed = failure.blamed.length > 0 ? `, in ${failure.blamed.join(', ')}` : '';
 			const after = event.appStopped
 				? 'the app stays stopped until a change passes'

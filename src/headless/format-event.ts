@@ -9,6 +9,7 @@ import {formatSocketEvent} from './format-socket.js';
 import {formatDuration} from '../format-duration.js';
 import {describeMissingSigns, describeReadySign} from './format-readiness.js';
 import {formatTimeline} from './format-timeline.js';
+import {describeExit} from '../describe-exit.js';
 
 const MAX_FILES_SHOWN = 5;
 
@@ -17,9 +18,6 @@ export const formatFiles = (files: readonly ChangedFile[]): string => {
 	const more = files.length - shown.length;
 	return more > 0 ? `${shown.join(', ')} and ${more} more` : shown.join(', ');
 };
-
-const describeExit = (code: number | null, signal: string | null): string =>
-	signal ? `killed by ${signal}` : `exit code ${code ?? '?'}`;
 
 export const formatEvent = (event: SupervisorEvent): string | undefined => {
 	switch (event.type) {

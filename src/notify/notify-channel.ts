@@ -21,7 +21,7 @@ import {isInstanceSender} from './is-instance-sender.js';
 import {startRelay, type Relay, type RelayHandlers} from './notify-relay.js';
 import {extendMs, NOTIFY_DATAGRAM_MAX, parseNotifyPayload, type NotifySender} from './parse-notify.js';
 
-export const NOTIFY_SOCKET_ENV = 'NOTIFY_SOCKET';
+const NOTIFY_SOCKET_ENV = 'NOTIFY_SOCKET';
 
 /** The longest `ready` waits for the relay to bind (it takes about 10 ms with /usr/bin/python3). */
 const RELAY_WAIT_MS = 250;

@@ -100,9 +100,10 @@ finally:
     except OSError:
         pass
 `;
+import {describeExit} from '../describe-exit.js';
 
 /** The relay's command line; the socket path is its last argument. */
-export const relayArgs = (socketPath: string): string[] => ['-I', '-S', '-c', SCRIPT, socketPath];
+const relayArgs = (socketPath: string): string[] => ['-I', '-S', '-c', SCRIPT, socketPath];
 
 // Far above a relay line's size (a datagram is under 4096 bytes, 8192 in hex): anything longer is not the relay's.
 const MAX_LINE_BYTES = 16 * 1024;
@@ -169,7 +170,7 @@ export const startRelay = (python: string, socketPath: string, handlers: RelayHa
 		handlers.onBatchEnd();
 	});
 	relay.on('error', error => ended(error.message));
-	relay.on('exit', (code, signal) => ended(signal ? `killed by ${signal}` : `exit code ${code}`));
+	relay.on('exit', (code, signal) => ended(describeExit(code, signal)));
 	relay.stdin!.on('error', () => {});
 	// Neither the relay nor its pipes may keep devtui's event loop alive.
 	relay.unref();

@@ -7,8 +7,7 @@ import {appendLines, cleanLine} from './log-buffer.js';
 import {reduceListenCheck} from './reduce-listen-check.js';
 import {addSetAside, setAsideLine, setAsideOf} from './set-aside.js';
 import {HISTORY_CAP, type DashboardState, type HistoryEntry} from './state.js';
-
-const describeExit = (code: number | null, signal: string | null): string => (signal ? `killed by ${signal}` : `exit code ${code ?? '?'}`);
+import {describeExit} from '../describe-exit.js';
 
 const mark = (state: DashboardState, line: string): DashboardState => ({...state, logs: appendLines(state.logs, 'devtui', [line])});
 

@@ -6,8 +6,7 @@ import {describeNotTaken} from '../listen/listen-advice.js';
 import type {SupervisorEvent, SupervisorEventOf} from '../supervisor/events.js';
 import {appendLines, cleanLine} from './log-buffer.js';
 import type {CheckState, DashboardState, SocketState} from './state.js';
-
-const exitText = (code: number | null, signal: string | null): string => (signal ? `killed by ${signal}` : `exit code ${code ?? '?'}`);
+import {describeExit} from '../describe-exit.js';
 
 /** Whether connections that wait now are waiting for a restart: no instance is serving yet. */
 const restartUnderway = (state: DashboardState): boolean =>
@@ -41,7 +40,7 @@ const foldSockets = (state: DashboardState, sockets: SocketState, event: Supervi
 const failedLine = ({failure}: SupervisorEventOf<'check/failed'>): string => {
 	const blamed = failure.blamed.length > 0 ? ` · ${failure.blamed.join(', ')}` : '';
 	const interpreter = failure.interpreter ? ` with ${failure.interpreter}` : '';
-	return `✗ check failed: ${failure.check}${interpreter} (${exitText(failure.exitCode, failure.signal)})${blamed}`;
+	return `✗ check failed: ${failure.check}${interpreter} (${describeExit(failure.exitCode, failure.signal)})${blamed}`;
 };
 
 const notTakenLine = (event: SupervisorEventOf<'socket/not-taken'>): string => `✗ ${describeNotTaken(event)}`;

@@ -12,7 +12,7 @@ import {coalesceOutput} from './reducer.js';
 import {reduceSupervisorEvent} from './reduce-events.js';
 import {reduceUi} from './reduce-ui.js';
 import {createServiceView, STACK_PANES, type ServiceView, type StackAction, type StackState} from './stack-state.js';
-import {focusedView, waitsText} from './stack-view.js';
+import {focusedIndex, focusedService, focusedView, waitsText} from './stack-view.js';
 import {LOG_CAP, type DashboardState, type LogEntry} from './state.js';
 
 /** The merged log holds more than one app's: a chatty service must not push a quiet one's lines out at once. */
@@ -104,7 +104,7 @@ export const reduceStackStreamEvent = (stack: StackState, event: StackStreamEven
 const split = (stack: StackState, view: DashboardState, next: DashboardState): StackState => {
 	if (next === view) return stack;
 	const {logs: _logs, ui, now, ...rest} = next;
-	const service = stack.focused === undefined ? undefined : stack.services[stack.focused];
+	const service = focusedService(stack);
 	const base = {...stack, ui, now};
 	if (!service || stack.focused === undefined) return base;
 	return {...base, services: {...stack.services, [stack.focused]: {...service, app: {...rest, logs: service.app.logs, ui: service.app.ui, now: service.app.now}}}};
@@ -129,8 +129,6 @@ const focusService = (stack: StackState, index: number): StackState => {
 	return {...stack, focused, ui};
 };
 
-const focusedPosition = (stack: StackState): number => (stack.focused === undefined ? 0 : Math.max(0, stack.order.indexOf(stack.focused)));
-
 // The services pane takes tab's turn only when it is shown (more than one service).
 const panes = (stack: StackState) => (stack.order.length > 1 ? STACK_PANES : STACK_PANES.filter(pane => pane !== 'services'));
 
@@ -146,12 +144,12 @@ export const reduceStackUi = (stack: StackState, action: UiAction): StackState =
 		}
 		case 'ui/service':
 			return 'step' in action
-				? focusService(stack, (focusedPosition(stack) + action.step + stack.order.length) % Math.max(1, stack.order.length))
+				? focusService(stack, (focusedIndex(stack) + action.step + stack.order.length) % Math.max(1, stack.order.length))
 				: focusService(stack, action.index);
 		case 'ui/log-scope':
 			return {...stack, logScope: stack.logScope === 'all' ? 'focused' : 'all', ui: {...stack.ui, log: {follow: true}}};
 		case 'ui/scroll':
-			if (stack.ui.focus === 'services') return focusService(stack, focusedPosition(stack) + action.by);
+			if (stack.ui.focus === 'services') return focusService(stack, focusedIndex(stack) + action.by);
 			break;
 		case 'ui/scroll-to':
 			if (stack.ui.focus === 'services') return focusService(stack, action.edge === 'start' ? 0 : stack.order.length - 1);

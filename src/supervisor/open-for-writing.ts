@@ -45,7 +45,7 @@ export const writableFlags = (fdinfo: string): boolean => {
 /** Where the app's processes have each file open: path → its descriptors. Read once, asked many times. */
 export type OpenFiles = ReadonlyMap<string, ReadonlyArray<{pid: number; fd: string}>>;
 
-export const openFiles = (pids: readonly number[]): OpenFiles => {
+const openFiles = (pids: readonly number[]): OpenFiles => {
 	const open = new Map<string, Array<{pid: number; fd: string}>>();
 	if (!hasProcfs) return open;
 	for (const pid of pids) {
@@ -70,7 +70,7 @@ export const openFiles = (pids: readonly number[]): OpenFiles => {
 };
 
 /** The pid among `open` that has `file` open for writing (its flags read now), if any. */
-export const writerIn = (open: OpenFiles, file: string): number | undefined => {
+const writerIn = (open: OpenFiles, file: string): number | undefined => {
 	for (const {pid, fd} of open.get(file) ?? []) {
 		try {
 			if (writableFlags(readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8'))) return pid;

@@ -8,6 +8,7 @@
 // sign: its total ends at the spawn and it has no boot phase, since nobody saw it boot.
 
 import type {RestartTimeline, SupervisorEvent, TimelinePhase} from '../supervisor/events.js';
+import {describeExit} from '../describe-exit.js';
 
 export interface TimelineState {
 	current: RestartTimeline | undefined;
@@ -110,7 +111,7 @@ const foldCheck = (state: TimelineState, event: SupervisorEvent): TimelineState 
 			return timeline ? {...state, [where]: endPhase(timeline, 'check', event.at, 'interrupted')} : state;
 		case 'check/failed': {
 			if (!timeline) return state;
-			const exit = event.failure.signal ? `killed by ${event.failure.signal}` : `exit code ${event.failure.exitCode ?? '?'}`;
+			const exit = describeExit(event.failure.exitCode ?? null, event.failure.signal ?? null);
 			const failed = endPhase(timeline, 'check', event.at, 'failed', `${event.failure.check}: ${exit}`);
 			const {completed} = complete(failed, event.at, 'check-failed');
 			const {next: _next, ...keep} = state;

@@ -6,6 +6,7 @@
 
 import {closeSync, openSync, readSync, statSync} from 'node:fs';
 import path from 'node:path';
+import {isInside} from '../is-inside.js';
 
 export interface WatchedTree {
 	roots: readonly string[];
@@ -13,7 +14,6 @@ export interface WatchedTree {
 	isIgnored(file: string, isDirectory: boolean): boolean;
 }
 
-const isInside = (dir: string, file: string): boolean => file === dir || file.startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep);
 
 /** Whether a file is the app's own code: in the watched tree, and not skipped by the watcher. */
 export const inWatchedTree = (tree: WatchedTree, file: string): boolean =>

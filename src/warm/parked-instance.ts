@@ -10,7 +10,7 @@ import type {OutputStream} from '../supervisor/events.js';
 import {takeBaseline, type Baseline} from './freshness.js';
 import {encodeGo, encodePark, parseReply, type GoMessage, type LauncherReply, type ParkMessage} from './warm-messages.js';
 
-export const WARM_FD_ENV = 'DEVTUI_WARM_FD';
+const WARM_FD_ENV = 'DEVTUI_WARM_FD';
 
 /** The pipe's descriptor in the parked process: high, so it shifts no descriptor the interpreter opens. */
 export const warmFdFor = (listenFds: readonly number[] | undefined): number => Math.max(63, 3 + (listenFds?.length ?? 0));

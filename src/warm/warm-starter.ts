@@ -22,6 +22,7 @@ import {firstStale} from './freshness.js';
 import {createModuleList, type WatchedTree} from './module-list.js';
 import {parkInstance, type ParkedInstance} from './parked-instance.js';
 import type {WarmPlan} from './plan-warm.js';
+import {describeExit} from '../describe-exit.js';
 
 export interface WarmStarter {
 	processes: ProcessOps;
@@ -166,7 +167,7 @@ export const createWarmStarter = ({plan, bus, nextInput, tree, preload = true, p
 		}
 		if (!instance.usable) {
 			const exit = instance.app.exit;
-			const how = exit?.signal ? `killed by ${exit.signal}` : exit ? `exit code ${exit.code}` : 'gone';
+			const how = exit ? describeExit(exit.code, exit.signal) : 'gone';
 			return {kind: 'parked-died', message: `the parked interpreter died before it was used (${how}): this start is cold`};
 		}
 		const different = mismatch(instance.input, input);

@@ -7,6 +7,7 @@
 import {existsSync, readFileSync, statSync} from 'node:fs';
 import path from 'node:path';
 import ignore, {type Ignore} from 'ignore';
+import {isInside} from '../is-inside.js';
 
 /** One kind of file devtui skips by default, and why: README's "What is watched and ignored" lists them. */
 export interface DefaultIgnoreGroup {
@@ -196,8 +197,6 @@ interface RuleSet {
 
 type Verdict = 'ignored' | 'unignored' | undefined;
 
-const isInside = (dir: string, file: string): boolean =>
-	file === dir || file.startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep);
 
 // `ignore` takes plain relative paths only: never '', '.' or anything starting with '../'.
 const relativeBelow = (dir: string, file: string): string | undefined =>

@@ -12,6 +12,7 @@
 
 import path from 'node:path';
 import type {FileSource, FileSourceInput} from './file-source.js';
+import {isInside} from '../is-inside.js';
 
 export interface SharedSource {
 	/** A FileSource for one watcher. Every share must be taken before `open`. */
@@ -20,8 +21,6 @@ export interface SharedSource {
 	open(): void;
 }
 
-const isInside = (root: string, file: string): boolean =>
-	file === root || file.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
 
 /** The roots to walk: each share's, without those inside another (they are walked with it). */
 export const outermostRoots = (roots: readonly string[]): string[] => {
