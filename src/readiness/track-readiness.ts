@@ -133,7 +133,7 @@ export const trackReadiness = ({
 	const greeted = new Set<number>();
 	const configured = pattern !== undefined || port !== undefined;
 
-	const waitedFor = (target: Run): ReadySource[] => {
+	const waitedFor = (): ReadySource[] => {
 		if (configured) return [...(pattern ? (['pattern'] as const) : []), ...(port === undefined ? [] : (['port'] as const)), 'client'];
 		// Off Linux there is no /proc to see a listening socket in.
 		if (usesNotify) return ['notify', 'client'];
@@ -173,9 +173,15 @@ export const trackReadiness = ({
 		target.sighting = sighting;
 		target.poller?.stop();
 		target.poller = undefined;
-		const grace = target.hello || usesClient ? policy.clientGraceMs : policy.helloGraceMs;
-		const {at, ...readiness} = sighting;
-		target.graceTimer = setTimeout(() => markReady(target, readiness, at), Math.max(0, at + grace - Date.now()));
+		armGrace(target, target.hello || usesClient ? policy.clientGraceMs : policy.helloGraceMs);
+	};
+
+	// A port seen: ready once its grace has passed with no word from a client (a hello lengthens it).
+	const armGrace = (target: Run, graceMs: number) => {
+		if (!target.sighting) return;
+		clearTimeout(target.graceTimer);
+		const {at, ...readiness} = target.sighting;
+		target.graceTimer = setTimeout(() => markReady(target, readiness, at), Math.max(0, at + graceMs - Date.now()));
 	};
 
 	const look = (target: Run): boolean => {
@@ -206,7 +212,7 @@ export const trackReadiness = ({
 	const giveUp = (target: Run) => {
 		if (target.ready || target.exited || target !== run) return;
 		target.unknown = true;
-		bus.emit({type: 'app/readiness-unknown', pid: target.pid, restart: target.restart, afterMs: Date.now() - target.spawnedAt, waitedFor: waitedFor(target)});
+		bus.emit({type: 'app/readiness-unknown', pid: target.pid, restart: target.restart, afterMs: Date.now() - target.spawnedAt, waitedFor: waitedFor()});
 	};
 
 	const unsubscribe = bus.subscribe(event => {
@@ -233,13 +239,7 @@ export const trackReadiness = ({
 				if (run && event.restart === run.restart && !run.ready) {
 					run.hello = true;
 					// A port already seen waits the client's longer grace for its `ready`.
-					const sighting = run.sighting;
-					if (sighting && !configured) {
-						clearTimeout(run.graceTimer);
-						const target = run;
-						const {at, ...readiness} = sighting;
-						run.graceTimer = setTimeout(() => markReady(target, readiness, at), Math.max(0, at + policy.clientGraceMs - Date.now()));
-					}
+					if (!configured) armGrace(run, policy.clientGraceMs);
 				}
 				return;
 			case 'socket/taken': {

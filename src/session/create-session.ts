@@ -181,9 +181,11 @@ export const createSession = async (
 	// --warm: the next instance's interpreter parked ahead of time, behind the supervisor's spawn seam.
 	// DEVTUI_TEST_WARM=1 is the test suite's switch: every session that runs node or python runs warm
 	// unless it was asked not to (others stay as they are, without the "does nothing here" notice).
-	const testWarm = options.warm === 'off' && env['DEVTUI_TEST_WARM'] === '1' && planWarm(options.command, runsAsModule(options.cwd)).kind !== 'unsupported';
+	const testSwitch = options.warm === 'off' && env['DEVTUI_TEST_WARM'] === '1';
+	const plan = options.warm !== 'off' || testSwitch ? planWarm(options.command, runsAsModule(options.cwd)) : undefined;
+	const testWarm = testSwitch && plan?.kind !== 'unsupported';
 	const warmMode = testWarm ? 'on' : options.warm;
-	const warmPlan = warmMode === 'off' ? undefined : planWarm(options.command, runsAsModule(options.cwd));
+	const warmPlan = warmMode === 'off' ? undefined : plan;
 	let warm: WarmStarter | undefined;
 	if (warmPlan && warmPlan.kind !== 'unsupported') {
 		const roots = [...new Set([...options.watch, options.cwd])];
