@@ -10,19 +10,26 @@ import {PREVIEW} from '../fixtures/states.js';
 import {SHOP} from '../fixtures/states-stack.js';
 import {FakeStdin, FakeStdout} from '../helpers/render.js';
 import {waitFor} from '../helpers/wait-for.js';
+import {createStackStream} from '../../src/stack/stack-stream.js';
 
 // eslint-disable-next-line no-control-regex
 const plain = (frame: string) => frame.replace(/\u001B\[[\d;?]*[A-Za-z]/g, '');
 
+// The stack's real stream (ordered delivery, isolated listeners), counting who is subscribed.
 const fakeStream = () => {
+	const real = createStackStream();
 	const listeners = new Set<(event: StackStreamEvent) => void>();
 	const stream: StackStream = {
 		subscribe(listener) {
 			listeners.add(listener);
-			return () => listeners.delete(listener);
+			const off = real.subscribe(listener);
+			return () => {
+				listeners.delete(listener);
+				off();
+			};
 		},
 	};
-	return {stream, emit: (event: StackStreamEvent) => listeners.forEach(listener => listener(event)), listeners};
+	return {stream, emit: (event: StackStreamEvent) => real.forward(event), listeners};
 };
 
 let handle: StackDashboardHandle | undefined;

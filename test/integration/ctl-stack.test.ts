@@ -1,4 +1,4 @@
-// The ctl server driven by a stack of two services (a fake StackStream and StackCommands, on a
+// The ctl server driven by a stack of two services (the real StackStream and recording StackCommands, on a
 // real socket, with the real client): the names, an unknown service, restart --all, and a
 // wait-ready across services, so the stack plugs in as it is.
 
@@ -10,9 +10,10 @@ import {afterEach, describe, expect, it} from 'vitest';
 import {runCtl} from '../../src/cli/ctl-client.js';
 import {bindCtlSocket} from '../../src/ctl/bind-ctl-socket.js';
 import {createCtlServer, type CtlServer} from '../../src/ctl/ctl-server.js';
-import type {ServiceInfo, StackCommands, StackStream, StackStreamEvent} from '../../src/stack/stack-types.js';
+import type {ServiceInfo, StackCommands, StackStreamEvent} from '../../src/stack/stack-types.js';
 import type {EventInput} from '../../src/supervisor/events.js';
 import {waitFor} from '../helpers/wait-for.js';
+import {createStackStream} from '../../src/stack/stack-stream.js';
 
 const servers: CtlServer[] = [];
 afterEach(async () => {
@@ -22,16 +23,10 @@ afterEach(async () => {
 const info = (name: string, dependsOn: ServiceInfo['dependsOn'] = {}): ServiceInfo => ({name, command: ['node', `${name}.js`], cwd: '/x', dependsOn});
 
 const fakeStack = () => {
-	const listeners = new Set<(event: StackStreamEvent) => void>();
+	const stream = createStackStream();
 	const calls: string[] = [];
 	let clock = 1000;
 	const services = [info('queue'), info('api', {queue: {condition: 'ready', restart: false}})];
-	const stream: StackStream = {
-		subscribe(listener) {
-			listeners.add(listener);
-			return () => listeners.delete(listener);
-		},
-	};
 	const commands: StackCommands = {
 		services,
 		restart: name => calls.push(`restart ${name}`),
@@ -41,7 +36,7 @@ const fakeStack = () => {
 		holdAll: held => calls.push(`hold all ${held}`),
 	};
 	const emit = (service: string, input: EventInput) => {
-		for (const listener of listeners) listener({...input, at: (clock += 5), service} as StackStreamEvent);
+		stream.forward({...input, at: (clock += 5), service} as StackStreamEvent);
 	};
 	const up = (service: string, pid: number, restart = 0) => {
 		emit(service, {type: 'supervisor/state', state: 'starting', previous: 'idle'});
@@ -49,7 +44,7 @@ const fakeStack = () => {
 		emit(service, {type: 'supervisor/state', state: 'running', previous: 'starting'});
 	};
 	const ready = (service: string, pid: number, restart = 0) => emit(service, {type: 'app/ready', pid, restart, bootMs: 9, source: 'client'});
-	return {stream, commands, calls, emit, up, ready, tellAll: (event: StackStreamEvent) => listeners.forEach(listener => listener(event))};
+	return {stream, commands, calls, emit, up, ready, tellAll: (event: StackStreamEvent) => stream.forward(event)};
 };
 
 const ctl = async (cwd: string, ...argv: string[]) => {
