@@ -81,10 +81,19 @@ export const mountStackDashboard = ({
 	const store = createStackStore(createStackState({cwd, now: now(), services: commands.services}));
 	const panes = paneStore(store);
 	const stopIngest = stream.subscribe(event => store.ingest(event));
-	// One service's own events, as its bus carried them.
+	// One service's own events, as its bus carried them: one subscription routes them by name (a
+	// filter per subscriber would put every event through every service's listeners).
+	const byService = new Map<string, Set<(event: SupervisorEvent) => void>>();
+	const stopRouting = stream.subscribe(event => {
+		if (event.type.startsWith('stack/') || !('service' in event)) return;
+		for (const listener of byService.get(event.service) ?? []) listener(event as SupervisorEvent);
+	});
 	const busOf = (service: string) => ({
-		subscribe: (listener: (event: SupervisorEvent) => void) =>
-			stream.subscribe(event => void (!event.type.startsWith('stack/') && 'service' in event && event.service === service && listener(event as SupervisorEvent))),
+		subscribe(listener: (event: SupervisorEvent) => void) {
+			const listeners = byService.get(service) ?? new Set();
+			byService.set(service, listeners.add(listener));
+			return () => void listeners.delete(listener);
+		},
 	});
 	const stopLimits = pauseOutput ? commands.services.map(({name}) => limitOutput({bus: busOf(name), pause: paused => pauseOutput(name, paused)})) : [];
 	// Each service's state tree, (re)loaded after its saves, as for one app: its events, its file.
@@ -118,6 +127,7 @@ export const mountStackDashboard = ({
 			stopClock();
 			stopIngest();
 			for (const stop of [...stopPreviews, ...stopLimits]) stop();
+			stopRouting();
 			store.dispose();
 			instance.unmount();
 			stdout.write(LEAVE_ALTERNATE_SCREEN);
